@@ -10,8 +10,8 @@ module.exports = {
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json' }],
   },
-  globalSetup: '<rootDir>/packages/testing/src/jest-global-setup.ts',
-  globalTeardown: '<rootDir>/packages/testing/src/jest-global-teardown.ts',
+  globalSetup: '<rootDir>/jest/global-setup.ts',
+  globalTeardown: '<rootDir>/jest/global-teardown.ts',
   testTimeout: 30_000,
   maxWorkers: 2,
 };

@@ -1,1 +1,16 @@
-export {};
+export {
+  type ConnectionOptions,
+  createCommandConnection,
+  createProducerConnection,
+  createWorkerConnection,
+  pingWithTimeout,
+} from './connections';
+export {
+  ensureRedis,
+  freePort,
+  isRedisReachable,
+  type LocalRedis,
+  type StartRedisOptions,
+  startRedisServer,
+} from './local-server';
+export type { Redis } from 'ioredis';

@@ -1,1 +1,2 @@
-export {};
+export { createTestRedis, deleteKeysWithPrefix, testRedisUrl, uniquePrefix } from './redis';
+export { sleep, waitFor } from './wait';
