@@ -1,1 +1,3 @@
-export {};
+export { ConfigError, isSecretName } from './errors';
+export { type GatewayConfig, loadGatewayConfig } from './gateway';
+export { DEFAULT_SYSTEM_PROMPT, type LlmSettings, loadWorkerConfig, type WorkerConfig } from './worker';

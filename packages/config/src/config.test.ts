@@ -1,0 +1,77 @@
+import { ConfigError } from './errors';
+import { loadGatewayConfig } from './gateway';
+import { loadWorkerConfig } from './worker';
+
+const token = '123456:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
+
+function problemsOf(fn: () => unknown): string[] {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('gateway config', () => {
+  it('applies defaults and treats blank values as unset', () => {
+    const config = loadGatewayConfig({ TELEGRAM_WEBHOOK_SECRET: 's3cret', PORT: '', REDIS_URL: '  ' });
+    expect(config.http.port).toBe(8080);
+    expect(config.redisUrl).toBe('redis://127.0.0.1:6379');
+    expect(config.http.webhookPath).toBe('/telegram/webhook');
+    expect(config.botId).toBe('default');
+  });
+
+  it('names a missing secret and a malformed port, one line each', () => {
+    const problems = problemsOf(() => loadGatewayConfig({ PORT: 'eighty' }));
+    expect(problems).toHaveLength(2);
+    expect(problems.find((p) => p.startsWith('TELEGRAM_WEBHOOK_SECRET'))).toMatch(/is required.*not set/);
+    expect(problems.find((p) => p.startsWith('PORT'))).toMatch(/TCP port.*got "eighty"/);
+  });
+
+  it('never echoes a secret value', () => {
+    const problems = problemsOf(() => loadGatewayConfig({ TELEGRAM_WEBHOOK_SECRET: 'has spaces in it!' }));
+    expect(problems[0]).toMatch(/^TELEGRAM_WEBHOOK_SECRET must be 1-256 characters/);
+    expect(problems[0]).not.toContain('has spaces');
+  });
+
+  it('requires a bot token in polling mode', () => {
+    const problems = problemsOf(() => loadGatewayConfig({ TELEGRAM_WEBHOOK_SECRET: 'x', INGEST_MODE: 'polling' }));
+    expect(problems[0]).toMatch(/^TELEGRAM_BOT_TOKEN .*INGEST_MODE=polling/);
+  });
+});
+
+describe('worker config', () => {
+  it('loads with only a token and a local LLM', () => {
+    const config = loadWorkerConfig({ TELEGRAM_BOT_TOKEN: token, OPENAI_BASE_URL: 'http://127.0.0.1:8000/v1' });
+    expect(config.llm.apiKey).toBeUndefined();
+    expect(config.concurrency).toBe(32);
+    expect(config.cache.enabled).toBe(true);
+    expect(config.history).toEqual({ maxMessages: 20, ttlSeconds: 604_800 });
+  });
+
+  it('requires an API key for OpenAI itself', () => {
+    const problems = problemsOf(() => loadWorkerConfig({ TELEGRAM_BOT_TOKEN: token }));
+    expect(problems[0]).toMatch(/^OPENAI_API_KEY is required/);
+  });
+
+  it('rejects out-of-range numbers and bad booleans with the variable name', () => {
+    const problems = problemsOf(() =>
+      loadWorkerConfig({
+        TELEGRAM_BOT_TOKEN: token,
+        OPENAI_API_KEY: 'sk-x',
+        WORKER_CONCURRENCY: '0',
+        CACHE_ENABLED: 'maybe',
+        LLM_TEMPERATURE: '3',
+      }),
+    );
+    expect(problems.map((p) => p.split(' ')[0]).sort()).toEqual(['CACHE_ENABLED', 'LLM_TEMPERATURE', 'WORKER_CONCURRENCY']);
+  });
+
+  it('rejects a malformed bot token without printing it', () => {
+    const problems = problemsOf(() => loadWorkerConfig({ TELEGRAM_BOT_TOKEN: 'nope', OPENAI_API_KEY: 'k' }));
+    expect(problems[0]).toMatch(/^TELEGRAM_BOT_TOKEN must look like/);
+    expect(problems[0]).not.toContain('nope');
+  });
+});

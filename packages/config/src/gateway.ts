@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import { envEnum, envInt, envOptionalString, envString, withoutBlanks } from './env';
+import { toConfigError } from './errors';
+import { botTokenSchema, portSchema, sharedEnvSchema, webhookSecretSchema } from './shared';
+
+const gatewayEnvSchema = z
+  .object({
+    ...sharedEnvSchema,
+    SHUTDOWN_GRACE_MS: sharedEnvSchema.SHUTDOWN_GRACE_MS.default(10_000),
+    PORT: portSchema('must be a TCP port number (0-65535)').default(8080),
+    HOST: envString('must be an address to listen on').default('0.0.0.0'),
+    TELEGRAM_WEBHOOK_SECRET: webhookSecretSchema,
+    TELEGRAM_WEBHOOK_PATH: envString('must be a URL path').pipe(
+      z.string().regex(/^\/[A-Za-z0-9/_-]*$/, { error: 'must be a URL path starting with /' }),
+    ).default('/telegram/webhook'),
+    TELEGRAM_BOT_TOKEN: envOptionalString(),
+    INGEST_MODE: envEnum(['webhook', 'polling'], 'must be "webhook" or "polling"').default('webhook'),
+    MAX_BODY_BYTES: envInt('must be a number of bytes between 1024 and 10485760', {
+      min: 1_024,
+      max: 10_485_760,
+    }).default(1_048_576),
+    ENQUEUE_TIMEOUT_MS: envInt('must be milliseconds between 50 and 30000', { min: 50, max: 30_000 }).default(2_000),
+  })
+  .superRefine((env, ctx) => {
+    if (env.INGEST_MODE === 'polling') {
+      const token = botTokenSchema.safeParse(env.TELEGRAM_BOT_TOKEN);
+      if (!token.success) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['TELEGRAM_BOT_TOKEN'],
+          message: `${token.error.issues[0]?.message ?? 'is invalid'} (needed when INGEST_MODE=polling)`,
+        });
+      }
+    }
+  });
+
+export interface GatewayConfig {
+  redisUrl: string;
+  keyPrefix: string;
+  botId: string;
+  logLevel: string;
+  http: { host: string; port: number; webhookPath: string; maxBodyBytes: number };
+  telegram: { webhookSecret: string; apiRoot: string; botToken?: string };
+  ingestMode: 'webhook' | 'polling';
+  enqueueTimeoutMs: number;
+  shutdownGraceMs: number;
+}
+
+/** Reads and validates the gateway's environment; throws ConfigError naming every bad variable. */
+export function loadGatewayConfig(env: Record<string, string | undefined>): GatewayConfig {
+  const parsed = gatewayEnvSchema.safeParse(withoutBlanks(env));
+  if (!parsed.success) throw toConfigError(parsed.error, env);
+  const e = parsed.data;
+  return {
+    redisUrl: e.REDIS_URL,
+    keyPrefix: e.REDIS_KEY_PREFIX,
+    botId: e.BOT_ID,
+    logLevel: e.LOG_LEVEL,
+    http: { host: e.HOST, port: e.PORT, webhookPath: e.TELEGRAM_WEBHOOK_PATH, maxBodyBytes: e.MAX_BODY_BYTES },
+    telegram: { webhookSecret: e.TELEGRAM_WEBHOOK_SECRET, apiRoot: e.TELEGRAM_API_ROOT, botToken: e.TELEGRAM_BOT_TOKEN },
+    ingestMode: e.INGEST_MODE,
+    enqueueTimeoutMs: e.ENQUEUE_TIMEOUT_MS,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+  };
+}

@@ -1,0 +1,106 @@
+import { z } from 'zod';
+import { envBoolean, envInt, envNumber, envOptionalString, envString, envUrl, withoutBlanks } from './env';
+import { toConfigError } from './errors';
+import { botTokenSchema, portSchema, sharedEnvSchema } from './shared';
+
+export const DEFAULT_SYSTEM_PROMPT =
+  'You are Parley, a helpful assistant chatting on Telegram. Answer clearly and concisely, in the language of the user.';
+
+const workerEnvSchema = z
+  .object({
+    ...sharedEnvSchema,
+    SHUTDOWN_GRACE_MS: sharedEnvSchema.SHUTDOWN_GRACE_MS.default(30_000),
+    TELEGRAM_BOT_TOKEN: botTokenSchema,
+    OPENAI_BASE_URL: envUrl('must be the http(s) base URL of an OpenAI-compatible API, e.g. http://127.0.0.1:8000/v1', [
+      'http:',
+      'https:',
+    ]).default('https://api.openai.com/v1'),
+    OPENAI_API_KEY: envOptionalString(),
+    LLM_MODEL: envString('must name the model').default('gpt-4o-mini'),
+    LLM_TEMPERATURE: envNumber('must be a number between 0 and 2', { min: 0, max: 2 }).default(0.7),
+    LLM_MAX_TOKENS: envInt('must be an integer between 1 and 128000', { min: 1, max: 128_000 }).default(1_024),
+    LLM_TIMEOUT_MS: envInt('must be milliseconds between 1000 and 600000', { min: 1_000, max: 600_000 }).default(
+      60_000,
+    ),
+    LLM_MAX_RETRIES: envInt('must be an integer between 0 and 5', { min: 0, max: 5 }).default(1),
+    SYSTEM_PROMPT: envString('must be text').default(DEFAULT_SYSTEM_PROMPT),
+    WORKER_CONCURRENCY: envInt('must be an integer between 1 and 1000', { min: 1, max: 1_000 }).default(32),
+    JOB_ATTEMPTS: envInt('must be an integer between 1 and 50', { min: 1, max: 50 }).default(6),
+    HISTORY_MAX_MESSAGES: envInt('must be an integer between 0 and 500', { min: 0, max: 500 }).default(20),
+    HISTORY_TTL_SECONDS: envInt('must be seconds between 60 and 31536000', { min: 60, max: 31_536_000 }).default(
+      604_800,
+    ),
+    CACHE_ENABLED: envBoolean('must be true or false').default(true),
+    CACHE_TTL_SECONDS: envInt('must be seconds between 1 and 31536000', { min: 1, max: 31_536_000 }).default(86_400),
+    METRICS_PORT: portSchema('must be a TCP port number (0-65535)').default(9464),
+    METRICS_HOST: envString('must be an address to listen on').default('0.0.0.0'),
+    LOG_MESSAGE_TEXT: envBoolean('must be true or false').default(false),
+  })
+  .superRefine((env, ctx) => {
+    if (!env.OPENAI_API_KEY && new URL(env.OPENAI_BASE_URL).hostname === 'api.openai.com') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['OPENAI_API_KEY'],
+        message: 'is required when OPENAI_BASE_URL is OpenAI itself (set a key, or point OPENAI_BASE_URL at a local server)',
+      });
+    }
+  });
+
+export interface LlmSettings {
+  baseURL: string;
+  /** Absent for local servers that take no key. */
+  apiKey?: string;
+  model: string;
+  temperature: number;
+  maxTokens: number;
+  timeoutMs: number;
+  maxRetries: number;
+}
+
+export interface WorkerConfig {
+  redisUrl: string;
+  keyPrefix: string;
+  botId: string;
+  logLevel: string;
+  logMessageText: boolean;
+  telegram: { botToken: string; apiRoot: string };
+  llm: LlmSettings;
+  systemPrompt: string;
+  concurrency: number;
+  jobAttempts: number;
+  history: { maxMessages: number; ttlSeconds: number };
+  cache: { enabled: boolean; ttlSeconds: number };
+  metrics: { host: string; port: number };
+  shutdownGraceMs: number;
+}
+
+/** Reads and validates the worker's environment; throws ConfigError naming every bad variable. */
+export function loadWorkerConfig(env: Record<string, string | undefined>): WorkerConfig {
+  const parsed = workerEnvSchema.safeParse(withoutBlanks(env));
+  if (!parsed.success) throw toConfigError(parsed.error, env);
+  const e = parsed.data;
+  return {
+    redisUrl: e.REDIS_URL,
+    keyPrefix: e.REDIS_KEY_PREFIX,
+    botId: e.BOT_ID,
+    logLevel: e.LOG_LEVEL,
+    logMessageText: e.LOG_MESSAGE_TEXT,
+    telegram: { botToken: e.TELEGRAM_BOT_TOKEN, apiRoot: e.TELEGRAM_API_ROOT },
+    llm: {
+      baseURL: e.OPENAI_BASE_URL,
+      apiKey: e.OPENAI_API_KEY,
+      model: e.LLM_MODEL,
+      temperature: e.LLM_TEMPERATURE,
+      maxTokens: e.LLM_MAX_TOKENS,
+      timeoutMs: e.LLM_TIMEOUT_MS,
+      maxRetries: e.LLM_MAX_RETRIES,
+    },
+    systemPrompt: e.SYSTEM_PROMPT,
+    concurrency: e.WORKER_CONCURRENCY,
+    jobAttempts: e.JOB_ATTEMPTS,
+    history: { maxMessages: e.HISTORY_MAX_MESSAGES, ttlSeconds: e.HISTORY_TTL_SECONDS },
+    cache: { enabled: e.CACHE_ENABLED, ttlSeconds: e.CACHE_TTL_SECONDS },
+    metrics: { host: e.METRICS_HOST, port: e.METRICS_PORT },
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+  };
+}
