@@ -1,0 +1,87 @@
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { LATENCY_BUCKETS_SECONDS } from './registry';
+
+/** Metric definitions of the worker. No user, chat or message ids in labels: cardinality stays fixed. */
+export function createWorkerMetrics(registry: Registry) {
+  const registers = [registry];
+  return {
+    jobs: new Counter({
+      name: 'parley_worker_jobs_total',
+      help: 'Jobs finished by outcome: completed, retried (will run again), failed (given up, in the failed set).',
+      labelNames: ['queue', 'outcome'] as const,
+      registers,
+    }),
+    jobWait: new Histogram({
+      name: 'parley_worker_job_wait_seconds',
+      help: 'Time a job waited in the queue before a worker picked it up. Rising values mean too few workers.',
+      labelNames: ['queue'] as const,
+      buckets: LATENCY_BUCKETS_SECONDS,
+      registers,
+    }),
+    jobDuration: new Histogram({
+      name: 'parley_worker_job_duration_seconds',
+      help: 'Time a worker spent on one job, LLM call and replies included.',
+      labelNames: ['queue', 'outcome'] as const,
+      buckets: LATENCY_BUCKETS_SECONDS,
+      registers,
+    }),
+    lastJobTimestamp: new Gauge({
+      name: 'parley_worker_last_job_timestamp_seconds',
+      help: 'Unix time of the last job this worker finished; stops moving when consumption is stuck.',
+      labelNames: ['queue'] as const,
+      registers,
+    }),
+    updates: new Counter({
+      name: 'parley_updates_total',
+      help: 'Telegram updates handled, by update kind and what was done: answered, command, ignored (kinds the bot does not handle), duplicate (already answered).',
+      labelNames: ['kind', 'handling'] as const,
+      registers,
+    }),
+    updateToReply: new Histogram({
+      name: 'parley_update_reply_latency_seconds',
+      help: 'From the gateway accepting an update to the reply being sent: the latency a user feels.',
+      buckets: LATENCY_BUCKETS_SECONDS,
+      registers,
+    }),
+    llmRequests: new Counter({
+      name: 'parley_llm_requests_total',
+      help: 'Chat completion requests by model and outcome (ok, rate_limited, timeout, server_error, connection_error, client_error).',
+      labelNames: ['model', 'outcome'] as const,
+      registers,
+    }),
+    llmLatency: new Histogram({
+      name: 'parley_llm_request_duration_seconds',
+      help: 'Chat completion latency as seen by the worker, SDK retries included.',
+      labelNames: ['model', 'outcome'] as const,
+      buckets: LATENCY_BUCKETS_SECONDS,
+      registers,
+    }),
+    llmTokens: new Counter({
+      name: 'parley_llm_tokens_total',
+      help: 'Tokens reported by the LLM backend, by model and type (prompt, completion).',
+      labelNames: ['model', 'type'] as const,
+      registers,
+    }),
+    cacheRequests: new Counter({
+      name: 'parley_response_cache_requests_total',
+      help: 'Response cache lookups for context-free prompts: hit (answered without the LLM) or miss.',
+      labelNames: ['result'] as const,
+      registers,
+    }),
+    telegramCalls: new Counter({
+      name: 'parley_telegram_api_calls_total',
+      help: 'Bot API calls by method and outcome (ok, or error_<code>, or network). error_429 means Telegram is throttling the bot.',
+      labelNames: ['method', 'outcome'] as const,
+      registers,
+    }),
+    telegramLatency: new Histogram({
+      name: 'parley_telegram_api_call_duration_seconds',
+      help: 'Bot API call latency by method.',
+      labelNames: ['method'] as const,
+      buckets: LATENCY_BUCKETS_SECONDS,
+      registers,
+    }),
+  };
+}
+
+export type WorkerMetrics = ReturnType<typeof createWorkerMetrics>;
