@@ -37,14 +37,19 @@ describe('gateway config', () => {
   });
 
   it('requires a bot token in polling mode', () => {
-    const problems = problemsOf(() => loadGatewayConfig({ TELEGRAM_WEBHOOK_SECRET: 'x', INGEST_MODE: 'polling' }));
+    const problems = problemsOf(() =>
+      loadGatewayConfig({ TELEGRAM_WEBHOOK_SECRET: 'x', INGEST_MODE: 'polling' }),
+    );
     expect(problems[0]).toMatch(/^TELEGRAM_BOT_TOKEN .*INGEST_MODE=polling/);
   });
 });
 
 describe('worker config', () => {
   it('loads with only a token and a local LLM', () => {
-    const config = loadWorkerConfig({ TELEGRAM_BOT_TOKEN: token, OPENAI_BASE_URL: 'http://127.0.0.1:8000/v1' });
+    const config = loadWorkerConfig({
+      TELEGRAM_BOT_TOKEN: token,
+      OPENAI_BASE_URL: 'http://127.0.0.1:8000/v1',
+    });
     expect(config.llm.apiKey).toBeUndefined();
     expect(config.concurrency).toBe(32);
     expect(config.cache.enabled).toBe(true);
@@ -66,7 +71,11 @@ describe('worker config', () => {
         LLM_TEMPERATURE: '3',
       }),
     );
-    expect(problems.map((p) => p.split(' ')[0]).sort()).toEqual(['CACHE_ENABLED', 'LLM_TEMPERATURE', 'WORKER_CONCURRENCY']);
+    expect(problems.map((p) => p.split(' ')[0]).sort()).toEqual([
+      'CACHE_ENABLED',
+      'LLM_TEMPERATURE',
+      'WORKER_CONCURRENCY',
+    ]);
   });
 
   it('rejects a malformed bot token without printing it', () => {

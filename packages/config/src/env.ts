@@ -8,7 +8,8 @@ import { z } from 'zod';
 const blankToUndefined = (value: unknown): unknown =>
   typeof value === 'string' && value.trim() === '' ? undefined : value;
 
-export const envString = (description: string) => z.preprocess(blankToUndefined, z.string({ error: description }));
+export const envString = (description: string) =>
+  z.preprocess(blankToUndefined, z.string({ error: description }));
 
 export const envOptionalString = () => z.preprocess(blankToUndefined, z.string().optional());
 
@@ -65,10 +66,13 @@ export const envUrl = (description: string, protocols: string[]) =>
   );
 
 export const envEnum = <const T extends readonly [string, ...string[]]>(values: T, description: string) =>
-  z.preprocess((v) => {
-    const value = blankToUndefined(v);
-    return typeof value === 'string' ? value.trim().toLowerCase() : value;
-  }, z.enum(values, { error: description }));
+  z.preprocess(
+    (v) => {
+      const value = blankToUndefined(v);
+      return typeof value === 'string' ? value.trim().toLowerCase() : value;
+    },
+    z.enum(values, { error: description }),
+  );
 
 /** Drops blank variables so that schema defaults apply to them (see the note at the top). */
 export function withoutBlanks(env: Record<string, string | undefined>): Record<string, string> {

@@ -10,16 +10,18 @@ const gatewayEnvSchema = z
     PORT: portSchema('must be a TCP port number (0-65535)').default(8080),
     HOST: envString('must be an address to listen on').default('0.0.0.0'),
     TELEGRAM_WEBHOOK_SECRET: webhookSecretSchema,
-    TELEGRAM_WEBHOOK_PATH: envString('must be a URL path').pipe(
-      z.string().regex(/^\/[A-Za-z0-9/_-]*$/, { error: 'must be a URL path starting with /' }),
-    ).default('/telegram/webhook'),
+    TELEGRAM_WEBHOOK_PATH: envString('must be a URL path')
+      .pipe(z.string().regex(/^\/[A-Za-z0-9/_-]*$/, { error: 'must be a URL path starting with /' }))
+      .default('/telegram/webhook'),
     TELEGRAM_BOT_TOKEN: envOptionalString(),
     INGEST_MODE: envEnum(['webhook', 'polling'], 'must be "webhook" or "polling"').default('webhook'),
     MAX_BODY_BYTES: envInt('must be a number of bytes between 1024 and 10485760', {
       min: 1_024,
       max: 10_485_760,
     }).default(1_048_576),
-    ENQUEUE_TIMEOUT_MS: envInt('must be milliseconds between 50 and 30000', { min: 50, max: 30_000 }).default(2_000),
+    ENQUEUE_TIMEOUT_MS: envInt('must be milliseconds between 50 and 30000', { min: 50, max: 30_000 }).default(
+      2_000,
+    ),
   })
   .superRefine((env, ctx) => {
     if (env.INGEST_MODE === 'polling') {
@@ -56,8 +58,17 @@ export function loadGatewayConfig(env: Record<string, string | undefined>): Gate
     keyPrefix: e.REDIS_KEY_PREFIX,
     botId: e.BOT_ID,
     logLevel: e.LOG_LEVEL,
-    http: { host: e.HOST, port: e.PORT, webhookPath: e.TELEGRAM_WEBHOOK_PATH, maxBodyBytes: e.MAX_BODY_BYTES },
-    telegram: { webhookSecret: e.TELEGRAM_WEBHOOK_SECRET, apiRoot: e.TELEGRAM_API_ROOT, botToken: e.TELEGRAM_BOT_TOKEN },
+    http: {
+      host: e.HOST,
+      port: e.PORT,
+      webhookPath: e.TELEGRAM_WEBHOOK_PATH,
+      maxBodyBytes: e.MAX_BODY_BYTES,
+    },
+    telegram: {
+      webhookSecret: e.TELEGRAM_WEBHOOK_SECRET,
+      apiRoot: e.TELEGRAM_API_ROOT,
+      botToken: e.TELEGRAM_BOT_TOKEN,
+    },
     ingestMode: e.INGEST_MODE,
     enqueueTimeoutMs: e.ENQUEUE_TIMEOUT_MS,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,

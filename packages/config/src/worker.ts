@@ -11,27 +11,33 @@ const workerEnvSchema = z
     ...sharedEnvSchema,
     SHUTDOWN_GRACE_MS: sharedEnvSchema.SHUTDOWN_GRACE_MS.default(30_000),
     TELEGRAM_BOT_TOKEN: botTokenSchema,
-    OPENAI_BASE_URL: envUrl('must be the http(s) base URL of an OpenAI-compatible API, e.g. http://127.0.0.1:8000/v1', [
-      'http:',
-      'https:',
-    ]).default('https://api.openai.com/v1'),
+    OPENAI_BASE_URL: envUrl(
+      'must be the http(s) base URL of an OpenAI-compatible API, e.g. http://127.0.0.1:8000/v1',
+      ['http:', 'https:'],
+    ).default('https://api.openai.com/v1'),
     OPENAI_API_KEY: envOptionalString(),
     LLM_MODEL: envString('must name the model').default('gpt-4o-mini'),
     LLM_TEMPERATURE: envNumber('must be a number between 0 and 2', { min: 0, max: 2 }).default(0.7),
-    LLM_MAX_TOKENS: envInt('must be an integer between 1 and 128000', { min: 1, max: 128_000 }).default(1_024),
-    LLM_TIMEOUT_MS: envInt('must be milliseconds between 1000 and 600000', { min: 1_000, max: 600_000 }).default(
-      60_000,
+    LLM_MAX_TOKENS: envInt('must be an integer between 1 and 128000', { min: 1, max: 128_000 }).default(
+      1_024,
     ),
+    LLM_TIMEOUT_MS: envInt('must be milliseconds between 1000 and 600000', {
+      min: 1_000,
+      max: 600_000,
+    }).default(60_000),
     LLM_MAX_RETRIES: envInt('must be an integer between 0 and 5', { min: 0, max: 5 }).default(1),
     SYSTEM_PROMPT: envString('must be text').default(DEFAULT_SYSTEM_PROMPT),
     WORKER_CONCURRENCY: envInt('must be an integer between 1 and 1000', { min: 1, max: 1_000 }).default(32),
     JOB_ATTEMPTS: envInt('must be an integer between 1 and 50', { min: 1, max: 50 }).default(6),
     HISTORY_MAX_MESSAGES: envInt('must be an integer between 0 and 500', { min: 0, max: 500 }).default(20),
-    HISTORY_TTL_SECONDS: envInt('must be seconds between 60 and 31536000', { min: 60, max: 31_536_000 }).default(
-      604_800,
-    ),
+    HISTORY_TTL_SECONDS: envInt('must be seconds between 60 and 31536000', {
+      min: 60,
+      max: 31_536_000,
+    }).default(604_800),
     CACHE_ENABLED: envBoolean('must be true or false').default(true),
-    CACHE_TTL_SECONDS: envInt('must be seconds between 1 and 31536000', { min: 1, max: 31_536_000 }).default(86_400),
+    CACHE_TTL_SECONDS: envInt('must be seconds between 1 and 31536000', { min: 1, max: 31_536_000 }).default(
+      86_400,
+    ),
     METRICS_PORT: portSchema('must be a TCP port number (0-65535)').default(9464),
     METRICS_HOST: envString('must be an address to listen on').default('0.0.0.0'),
     LOG_MESSAGE_TEXT: envBoolean('must be true or false').default(false),
@@ -41,7 +47,8 @@ const workerEnvSchema = z
       ctx.addIssue({
         code: 'custom',
         path: ['OPENAI_API_KEY'],
-        message: 'is required when OPENAI_BASE_URL is OpenAI itself (set a key, or point OPENAI_BASE_URL at a local server)',
+        message:
+          'is required when OPENAI_BASE_URL is OpenAI itself (set a key, or point OPENAI_BASE_URL at a local server)',
       });
     }
   });

@@ -27,7 +27,10 @@ describe('telegram update schema', () => {
     const update = telegramUpdateSchema.parse(textUpdate);
     expect(updateKind(update)).toBe('message');
     expect(updateChatId(update)).toBe(42);
-    const callback = telegramUpdateSchema.parse({ update_id: 2, callback_query: { id: 'q', message: { chat: { id: 7 } } } });
+    const callback = telegramUpdateSchema.parse({
+      update_id: 2,
+      callback_query: { id: 'q', message: { chat: { id: 7 } } },
+    });
     expect(updateKind(callback)).toBe('callback_query');
     expect(updateChatId(callback)).toBe(7);
     expect(updateKind(telegramUpdateSchema.parse({ update_id: 3, new_kind: {} }))).toBe('unknown');
@@ -45,6 +48,8 @@ describe('updates queue contract', () => {
   });
 
   it('rejects a bot id that could break keys', () => {
-    expect(updateJobSchema.safeParse({ botId: 'a:b', update: textUpdate, receivedAt: 1 }).success).toBe(false);
+    expect(updateJobSchema.safeParse({ botId: 'a:b', update: textUpdate, receivedAt: 1 }).success).toBe(
+      false,
+    );
   });
 });

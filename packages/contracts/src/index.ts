@@ -1,5 +1,12 @@
 export { createKeyspace, type Keyspace } from './keys';
-export { botIdSchema, type QueueContract, type QueueKey, queues, type UpdateJob, updateJobSchema } from './queues';
+export {
+  botIdSchema,
+  type QueueContract,
+  type QueueKey,
+  queues,
+  type UpdateJob,
+  updateJobSchema,
+} from './queues';
 export {
   type TelegramMessage,
   type TelegramUpdate,

@@ -28,9 +28,12 @@ export const telegramMessageSchema = z.looseObject({
 });
 
 export const telegramUpdateSchema = z.looseObject({
-  update_id: z.number({ error: 'update_id must be an integer' }).int({ error: 'update_id must be an integer' }).nonnegative({
-    error: 'update_id must not be negative',
-  }),
+  update_id: z
+    .number({ error: 'update_id must be an integer' })
+    .int({ error: 'update_id must be an integer' })
+    .nonnegative({
+      error: 'update_id must not be negative',
+    }),
   message: telegramMessageSchema.optional(),
   edited_message: telegramMessageSchema.optional(),
   channel_post: telegramMessageSchema.optional(),
@@ -75,12 +78,21 @@ export function updateKind(update: TelegramUpdate): UpdateKind {
 
 /** The chat an update belongs to, when it has one; per-chat ordering and keys hang on it. */
 export function updateChatId(update: TelegramUpdate): number | undefined {
-  const carrier = (update.message ?? update.edited_message ?? update.channel_post ?? update.edited_channel_post) as
-    | { chat?: { id?: unknown } }
-    | undefined;
+  const carrier = (update.message ??
+    update.edited_message ??
+    update.channel_post ??
+    update.edited_channel_post) as { chat?: { id?: unknown } } | undefined;
   if (typeof carrier?.chat?.id === 'number') return carrier.chat.id;
-  for (const field of ['callback_query', 'my_chat_member', 'chat_member', 'chat_join_request', 'message_reaction']) {
-    const value = update[field] as { chat?: { id?: unknown }; message?: { chat?: { id?: unknown } } } | undefined;
+  for (const field of [
+    'callback_query',
+    'my_chat_member',
+    'chat_member',
+    'chat_join_request',
+    'message_reaction',
+  ]) {
+    const value = update[field] as
+      | { chat?: { id?: unknown }; message?: { chat?: { id?: unknown } } }
+      | undefined;
     const id = value?.chat?.id ?? value?.message?.chat?.id;
     if (typeof id === 'number') return id;
   }

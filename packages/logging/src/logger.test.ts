@@ -19,7 +19,10 @@ describe('logger', () => {
   it('redacts secrets in fields, messages and errors', () => {
     const { lines, destination } = capture();
     const log = createLogger({ name: 't', destination });
-    log.info({ token: botToken, config: { apiKey: 'sk-abcdefghijkl' } }, `calling https://api.telegram.org/bot${botToken}/getMe`);
+    log.info(
+      { token: botToken, config: { apiKey: 'sk-abcdefghijkl' } },
+      `calling https://api.telegram.org/bot${botToken}/getMe`,
+    );
     log.error({ err: new Error('401 Incorrect API key provided: sk-proj1234567890') }, 'failed');
     const out = lines.join('');
     expect(out).not.toContain(botToken);
@@ -34,7 +37,10 @@ describe('logger', () => {
     createLogger({ name: 't', destination: quiet.destination }).info({ text: 'my diary' }, 'message');
     expect(quiet.lines.join('')).not.toContain('my diary');
     const loud = capture();
-    createLogger({ name: 't', destination: loud.destination, logMessageText: true }).info({ text: 'my diary' }, 'message');
+    createLogger({ name: 't', destination: loud.destination, logMessageText: true }).info(
+      { text: 'my diary' },
+      'message',
+    );
     expect(loud.lines.join('')).toContain('my diary');
   });
 

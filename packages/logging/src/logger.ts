@@ -38,7 +38,16 @@ const SECRET_PATHS = [
   'headers["x-telegram-bot-api-secret-token"]',
 ];
 
-const TEXT_PATHS = ['text', 'prompt', 'answer', '*.text', '*.prompt', '*.answer', 'update.message.text', 'messages'];
+const TEXT_PATHS = [
+  'text',
+  'prompt',
+  'answer',
+  '*.text',
+  '*.prompt',
+  '*.answer',
+  'update.message.text',
+  'messages',
+];
 
 /** A JSON logger that never writes tokens, secrets or API keys, nor message text unless asked. */
 export function createLogger(opts: LoggerOptions): Logger {
@@ -61,7 +70,9 @@ export function createLogger(opts: LoggerOptions): Logger {
       hooks: {
         // Free-text messages can carry URLs with tokens in them.
         logMethod(args, method) {
-          const scrubbed = args.map((a) => (typeof a === 'string' ? scrubSecrets(a) : a)) as Parameters<typeof method>;
+          const scrubbed = args.map((a) => (typeof a === 'string' ? scrubSecrets(a) : a)) as Parameters<
+            typeof method
+          >;
           method.apply(this, scrubbed);
         },
       },

@@ -15,7 +15,8 @@ export function instrumentProcessor<T, R>(
   return async (job) => {
     const started = Date.now();
     // Only the first attempt's wait says something about capacity; retries wait on purpose.
-    if (job.attemptsMade === 0) metrics.jobWait.observe({ queue }, Math.max(0, started - job.timestamp) / 1000);
+    if (job.attemptsMade === 0)
+      metrics.jobWait.observe({ queue }, Math.max(0, started - job.timestamp) / 1000);
     let outcome: 'completed' | 'retried' | 'failed' = 'completed';
     try {
       return await processor(job);

@@ -9,7 +9,11 @@ export function createRegistry({ defaultMetrics = true }: { defaultMetrics?: boo
 }
 
 /** Serves the registry in the Prometheus text format. */
-export async function writeMetrics(registry: Registry, _req: IncomingMessage, res: ServerResponse): Promise<void> {
+export async function writeMetrics(
+  registry: Registry,
+  _req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   try {
     const body = await registry.metrics();
     res.writeHead(200, { 'content-type': registry.contentType });
@@ -26,4 +30,6 @@ export const LATENCY_BUCKETS_SECONDS = [
 ];
 
 /** Buckets for quick operations (an enqueue, a Redis call). */
-export const FAST_BUCKETS_SECONDS = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+export const FAST_BUCKETS_SECONDS = [
+  0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5,
+];

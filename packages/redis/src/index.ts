@@ -1,3 +1,4 @@
+export type { Redis } from 'ioredis';
 export {
   type ConnectionOptions,
   createCommandConnection,
@@ -13,4 +14,3 @@ export {
   type StartRedisOptions,
   startRedisServer,
 } from './local-server';
-export type { Redis } from 'ioredis';

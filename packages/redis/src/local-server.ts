@@ -68,14 +68,21 @@ export async function startRedisServer(opts: StartRedisOptions = {}): Promise<Lo
   const ownDir = opts.dir === undefined;
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'parley-redis-'));
   const args = [
-    '--port', String(port),
-    '--bind', '127.0.0.1',
-    '--dir', dir,
-    '--save', '',
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--dir',
+    dir,
+    '--save',
+    '',
     // BullMQ must never have its keys evicted.
-    '--maxmemory-policy', 'noeviction',
-    '--appendonly', opts.appendOnly ? 'yes' : 'no',
-    '--appendfsync', 'everysec',
+    '--maxmemory-policy',
+    'noeviction',
+    '--appendonly',
+    opts.appendOnly ? 'yes' : 'no',
+    '--appendfsync',
+    'everysec',
   ];
   let child: ChildProcess;
   try {
@@ -85,7 +92,11 @@ export async function startRedisServer(opts: StartRedisOptions = {}): Promise<Lo
   }
   const spawnError = new Promise<never>((_, reject) => {
     child.once('error', (err) =>
-      reject(new Error(`could not start redis-server (${err.message}); install it (Debian: apt-get install redis-server)`)),
+      reject(
+        new Error(
+          `could not start redis-server (${err.message}); install it (Debian: apt-get install redis-server)`,
+        ),
+      ),
     );
   });
   const url = `redis://127.0.0.1:${port}`;

@@ -1,10 +1,8 @@
 import { autoRetry } from '@grammyjs/auto-retry';
 import { Api } from 'grammy';
 
-export interface TelegramCallObserver {
-  /** Called once per Bot API call with its outcome (`ok`, `error_<code>`, or `network`). */
-  (call: { method: string; outcome: string; seconds: number }): void;
-}
+/** Called once per Bot API call with its outcome (`ok`, `error_<code>`, or `network`). */
+export type TelegramCallObserver = (call: { method: string; outcome: string; seconds: number }) => void;
 
 export interface TelegramApiOptions {
   token: string;

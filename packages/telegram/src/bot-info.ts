@@ -6,7 +6,12 @@ import type { Redis } from 'ioredis';
  * The bot's own identity (needed to recognise `/command@botname`). Fetched with getMe once and
  * shared through Redis, so that a hundred pods starting at once do not each call Telegram.
  */
-export async function loadBotInfo(api: Api, redis: Redis, key: string, ttlSeconds = 3_600): Promise<UserFromGetMe> {
+export async function loadBotInfo(
+  api: Api,
+  redis: Redis,
+  key: string,
+  ttlSeconds = 3_600,
+): Promise<UserFromGetMe> {
   const cached = await redis.get(key);
   if (cached) {
     try {

@@ -1,0 +1,48 @@
+import type { GatewayConfig } from '@parley/config';
+import { queues, type UpdateJob } from '@parley/contracts';
+import type { Logger } from '@parley/logging';
+import { createGatewayMetrics, createRegistry, type GatewayMetrics, type Registry } from '@parley/metrics';
+import { createProducerConnection, type Redis } from '@parley/redis';
+import { Queue } from 'bullmq';
+
+/** Everything the gateway's handlers need, built once by main.ts (or by a test). */
+export interface GatewayDeps {
+  config: GatewayConfig;
+  logger: Logger;
+  redis: Redis;
+  updatesQueue: Queue<UpdateJob>;
+  registry: Registry;
+  metrics: GatewayMetrics;
+}
+
+export function createGatewayDeps(
+  config: GatewayConfig,
+  logger: Logger,
+  registry = createRegistry(),
+): GatewayDeps {
+  const redis = createProducerConnection(config.redisUrl, {
+    connectionName: `parley-gateway-${config.botId}`,
+  });
+  let lastRedisError = 0;
+  // Log a dead Redis once every 10 s, not on every reconnect attempt.
+  redis.on('error', (err) => {
+    if (Date.now() - lastRedisError > 10_000) {
+      lastRedisError = Date.now();
+      logger.warn({ err }, 'redis connection error; webhooks answer 503 until it is back');
+    }
+  });
+  redis.on('ready', () => logger.info('redis connection ready'));
+  const updatesQueue = new Queue<UpdateJob>(queues.updates.name, {
+    connection: redis,
+    prefix: config.keyPrefix,
+    defaultJobOptions: queues.updates.defaultJobOptions,
+  });
+  // BullMQ re-emits connection errors on the queue; without a listener Node would crash the process.
+  updatesQueue.on('error', () => {});
+  return { config, logger, redis, updatesQueue, registry, metrics: createGatewayMetrics(registry) };
+}
+
+export async function closeGatewayDeps(deps: GatewayDeps): Promise<void> {
+  await deps.updatesQueue.close().catch(() => {});
+  deps.redis.disconnect();
+}
