@@ -34,11 +34,9 @@ export const sharedEnvSchema = {
 };
 
 export const botTokenSchema = envString('is required: the bot token from @BotFather').pipe(
-  z
-    .string()
-    .regex(/^\d+:[A-Za-z0-9_-]{20,}$/, {
-      error: 'must look like 123456789:AAE… (the token from @BotFather)',
-    }),
+  z.string().regex(/^\d+:[A-Za-z0-9_-]{20,}$/, {
+    error: 'must look like 123456789:AAE… (the token from @BotFather)',
+  }),
 );
 
 export const webhookSecretSchema = envString(

@@ -1,0 +1,65 @@
+import { createTestRedis, deleteKeysWithPrefix, uniquePrefix } from '@parley/testing';
+import { createHistoryStore } from './history';
+import { createReplyLedger } from './reply-ledger';
+
+const redis = createTestRedis();
+const prefix = uniquePrefix('conv');
+afterAll(async () => {
+  await deleteKeysWithPrefix(redis, prefix);
+  await redis.quit();
+});
+
+describe('history store', () => {
+  it('keeps the most recent window of turns and expires idle conversations', async () => {
+    const history = createHistoryStore(redis, { maxMessages: 4, ttlSeconds: 120 });
+    const key = `${prefix}:h1`;
+    for (let i = 1; i <= 3; i++) {
+      const tx = redis.multi();
+      history.appendTo(tx, key, [
+        { role: 'user', content: `q${i}` },
+        { role: 'assistant', content: `a${i}` },
+      ]);
+      await tx.exec();
+    }
+    expect((await history.load(key)).map((t) => t.content)).toEqual(['q2', 'a2', 'q3', 'a3']);
+    expect(await redis.ttl(key)).toBeGreaterThan(100);
+    await history.clear(key);
+    expect(await history.load(key)).toEqual([]);
+  });
+
+  it('keeps nothing when the window is 0', async () => {
+    const history = createHistoryStore(redis, { maxMessages: 0, ttlSeconds: 120 });
+    const key = `${prefix}:h0`;
+    const tx = redis.multi();
+    history.appendTo(tx, key, [{ role: 'user', content: 'x' }]);
+    await tx.exec();
+    expect(await redis.exists(key)).toBe(0);
+  });
+});
+
+describe('reply ledger', () => {
+  it('keeps the first decided answer, counts sent parts and finishes', async () => {
+    const ledger = createReplyLedger(redis, 90_000);
+    const key = `${prefix}:r1`;
+    expect(await ledger.read(key)).toEqual({
+      answer: undefined,
+      kind: undefined,
+      sent: 0,
+      messageIds: [],
+      done: false,
+    });
+    expect(await ledger.decide(key, 'first', 'llm')).toEqual({ answer: 'first', kind: 'llm' });
+    expect(await ledger.decide(key, 'second', 'fallback')).toEqual({ answer: 'first', kind: 'llm' });
+    await ledger.markPartSent(key, 1, 11);
+    await ledger.markPartSent(key, 2, 12);
+    await ledger.finish(key);
+    expect(await ledger.read(key)).toEqual({
+      answer: 'first',
+      kind: 'llm',
+      sent: 2,
+      messageIds: [11, 12],
+      done: true,
+    });
+    expect(await redis.ttl(key)).toBeGreaterThan(86_400);
+  });
+});

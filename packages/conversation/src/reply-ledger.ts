@@ -1,0 +1,81 @@
+import type { ChainableCommander, Redis } from 'ioredis';
+
+/**
+ * What has been done for one update, so that a retried or re-delivered job resumes instead of
+ * repeating side effects. One Redis hash per update:
+ *   answer  the text decided for the reply (first writer wins, so a retry sends the same text)
+ *   kind    what produced it (llm, cache, command, fallback)
+ *   sent    how many parts of the answer Telegram has accepted
+ *   ids     their message ids
+ *   done    set once the reply and its history are committed
+ * Kept longer than Telegram's 24 h re-delivery horizon.
+ */
+export interface LedgerEntry {
+  answer?: string;
+  kind?: string;
+  sent: number;
+  messageIds: number[];
+  done: boolean;
+}
+
+export const LEDGER_TTL_SECONDS = 25 * 3_600;
+
+export interface ReplyLedger {
+  read(key: string): Promise<LedgerEntry>;
+  /** Records the answer unless one is already recorded; returns the recorded one. */
+  decide(key: string, answer: string, kind: string): Promise<{ answer: string; kind: string }>;
+  markPartSent(key: string, sentCount: number, messageId: number): Promise<void>;
+  /** Adds "done" to a MULTI the caller executes (with the history append). */
+  finishIn(tx: ChainableCommander, key: string): void;
+  /** Finishes without other writes. */
+  finish(key: string): Promise<void>;
+}
+
+export function createReplyLedger(redis: Redis, ttlSeconds = LEDGER_TTL_SECONDS): ReplyLedger {
+  return {
+    async read(key) {
+      const h = await redis.hgetall(key);
+      return {
+        answer: h.answer,
+        kind: h.kind,
+        sent: Number(h.sent ?? 0),
+        messageIds: h.ids ? h.ids.split(',').map(Number) : [],
+        done: h.done === '1',
+      };
+    },
+    async decide(key, answer, kind) {
+      const results = await redis
+        .multi()
+        .hsetnx(key, 'answer', answer)
+        .hsetnx(key, 'kind', kind)
+        .hmget(key, 'answer', 'kind')
+        .expire(key, ttlSeconds)
+        .exec();
+      const current = results?.[2]?.[1] as [string | null, string | null] | undefined;
+      return { answer: current?.[0] ?? answer, kind: current?.[1] ?? kind };
+    },
+    async markPartSent(key, sentCount, messageId) {
+      // Lua keeps the count and the id list consistent even if two attempts race.
+      await redis.eval(
+        `redis.call('HSET', KEYS[1], 'sent', ARGV[1])
+         local ids = redis.call('HGET', KEYS[1], 'ids')
+         if ids and ids ~= '' then ids = ids .. ',' .. ARGV[2] else ids = ARGV[2] end
+         redis.call('HSET', KEYS[1], 'ids', ids)
+         redis.call('EXPIRE', KEYS[1], ARGV[3])
+         return 1`,
+        1,
+        key,
+        String(sentCount),
+        String(messageId),
+        String(ttlSeconds),
+      );
+    },
+    finishIn(tx, key) {
+      tx.hset(key, 'done', '1');
+      tx.expire(key, ttlSeconds);
+    },
+    async finish(key) {
+      await redis.multi().hset(key, 'done', '1').expire(key, ttlSeconds).exec();
+    },
+  };
+}
