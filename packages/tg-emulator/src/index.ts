@@ -1,1 +1,28 @@
-export {};
+/**
+ * @parley/tg-emulator: a stand-in for Telegram's Bot API servers with a chat page, webhook
+ * delivery, getUpdates, fault injection and an HTTP control API. See README.md.
+ */
+export { IMPLEMENTED_METHODS } from './bot-api/dispatcher';
+export { BOT_API_VERSION } from './bot-api/method-spec';
+export type {
+  BotUser,
+  Chat,
+  Message,
+  MessageEntity,
+  Update,
+  User,
+  WebhookInfo,
+} from './bot-api/telegram-types';
+export type { CallFilter, RecordedCall } from './call-log';
+export type { ChatMessage } from './chat-message';
+export { type Emulator, startEmulator } from './emulator';
+export type { ChatEvent } from './events';
+export type { FaultRule } from './faults';
+export { MarkupError, type ParsedText } from './markup/entities';
+export { parseHtml } from './markup/html';
+export { parseMarkdown } from './markup/markdown';
+export { parseMarkdownV2 } from './markup/markdown-v2';
+export type { EmulatorLogger, EmulatorOptions } from './options';
+export type { BotIdentity } from './state';
+export type { UserMessageInput } from './user-messages';
+export type { BotSummary, ChatSummary, WebhookSummary } from './views';

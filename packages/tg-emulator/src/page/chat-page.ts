@@ -1,0 +1,527 @@
+/**
+ * The chat page served at `/`: one self-contained HTML document (inline CSS and JS, no external
+ * assets) that looks like a Telegram chat with the bot. It talks only to the control API:
+ * POST /_emulator/messages to send, GET /_emulator/chats/:id/messages for history, and the
+ * /_emulator/events stream for live messages, edits, drafts and chat actions.
+ *
+ * Text from messages is only ever put into the DOM through textContent (see renderText); the
+ * script never assigns innerHTML from data. Elements carry stable ids and data-testid attributes
+ * for browser tests. The script avoids backticks and "${" so it can live in this template string.
+ */
+
+const STYLE = `
+:root { --bg: #d5dfe6; --header: #517da2; --bubble-in: #ffffff; --bubble-out: #effdde; --meta: #8a9aa9; --accent: #3a8fd9; }
+* { box-sizing: border-box; }
+html, body { height: 100%; margin: 0; }
+body { font: 15px/1.35 -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif; background: var(--bg); display: flex; flex-direction: column; }
+header { background: var(--header); color: #fff; padding: 8px 12px; display: flex; gap: 8px; align-items: center; flex-wrap: wrap; }
+header .title { font-weight: 600; flex: 1 1 auto; min-width: 120px; }
+header .title small { display: block; font-weight: 400; opacity: .85; font-size: 12px; min-height: 15px; }
+header select, header button { font: inherit; font-size: 13px; border-radius: 6px; border: 0; padding: 4px 8px; }
+header button { background: rgba(255,255,255,.2); color: #fff; cursor: pointer; }
+#new-chat-form { background: #fff; padding: 8px 12px; display: none; gap: 8px; align-items: center; flex-wrap: wrap; border-bottom: 1px solid #c9d3da; font-size: 13px; }
+#new-chat-form.open { display: flex; }
+#new-chat-form input, #new-chat-form select { font: inherit; padding: 3px 6px; border: 1px solid #c9d3da; border-radius: 4px; }
+#new-chat-form input[type=number] { width: 110px; }
+#messages { flex: 1 1 auto; overflow-y: auto; padding: 12px 10px 6px; display: flex; flex-direction: column; gap: 4px; }
+.msg { max-width: min(75%, 640px); padding: 6px 9px 4px; border-radius: 12px; box-shadow: 0 1px 1px rgba(0,0,0,.12); white-space: pre-wrap; overflow-wrap: anywhere; position: relative; }
+.msg[data-from=bot] { align-self: flex-start; background: var(--bubble-in); border-bottom-left-radius: 4px; }
+.msg[data-from=user] { align-self: flex-end; background: var(--bubble-out); border-bottom-right-radius: 4px; }
+.msg .sender { font-size: 12px; font-weight: 600; color: var(--accent); }
+.msg .meta { font-size: 11px; color: var(--meta); text-align: right; margin-top: 2px; white-space: nowrap; }
+.msg .meta .edited { margin-right: 4px; font-style: italic; }
+.msg .reply { border-left: 2px solid var(--accent); padding-left: 6px; margin-bottom: 3px; font-size: 13px; color: #555; }
+.msg.draft { background: #eef1f4; color: #6b7b8a; }
+.msg.draft .text::after { content: " \\258D"; animation: blink 1s steps(2) infinite; }
+@keyframes blink { 50% { opacity: 0; } }
+.msg code { font-family: ui-monospace, Menlo, Consolas, monospace; background: rgba(0,0,0,.06); padding: 0 3px; border-radius: 3px; font-size: 13px; }
+.msg pre { margin: 4px 0; background: rgba(0,0,0,.06); padding: 6px 8px; border-radius: 6px; overflow-x: auto; }
+.msg pre code { background: none; padding: 0; }
+.msg blockquote { margin: 4px 0; padding: 2px 8px; border-left: 3px solid var(--accent); background: rgba(58,143,217,.08); }
+.msg a { color: var(--accent); }
+.msg .spoiler { background: #9aa6b1; color: transparent; border-radius: 3px; cursor: pointer; }
+.msg .spoiler.revealed { background: rgba(0,0,0,.06); color: inherit; }
+.msg .mention, .msg .hashtag, .msg .bot_command { color: var(--accent); }
+.keyboard { display: flex; flex-direction: column; gap: 3px; margin-top: 5px; }
+.keyboard .row { display: flex; gap: 3px; }
+.keyboard button, .keyboard a { flex: 1; font: inherit; font-size: 13px; padding: 5px; border: 0; border-radius: 6px; background: rgba(81,125,162,.15); color: #234; cursor: pointer; text-align: center; text-decoration: none; }
+#empty { align-self: center; margin: auto; color: #5d6d7c; font-size: 14px; text-align: center; }
+#typing { font-size: 12px; font-style: italic; visibility: hidden; }
+#typing.visible { visibility: visible; }
+footer { display: flex; gap: 8px; padding: 8px 10px; background: #fff; border-top: 1px solid #c9d3da; align-items: flex-end; }
+#composer { flex: 1; resize: none; font: inherit; border: 0; outline: none; padding: 8px; max-height: 160px; min-height: 38px; }
+#send { font: inherit; font-weight: 600; background: var(--accent); color: #fff; border: 0; border-radius: 18px; padding: 8px 16px; cursor: pointer; }
+#send:disabled { opacity: .5; cursor: default; }
+#status { font-size: 12px; padding: 2px 12px; min-height: 18px; color: #5d6d7c; background: #f4f6f8; }
+#status.error { color: #b3261e; }
+`;
+
+const SCRIPT = `
+(function () {
+  'use strict';
+  var DEFAULT_USER = { id: 100001, name: 'Alice' };
+  var $ = function (id) { return document.getElementById(id); };
+  var query = new URLSearchParams(location.search);
+  var saved = {};
+  try { saved = JSON.parse(localStorage.getItem('tg-emulator') || '{}') || {}; } catch (e) { saved = {}; }
+
+  var state = {
+    bots: [], botId: null, chats: [], chat: null,
+    user: saved.user || DEFAULT_USER,
+    elements: new Map(), source: null, typingTimer: null, draftTimer: null, chatsTimer: null
+  };
+
+  function api(method, path, body) {
+    var init = { method: method, headers: {} };
+    if (body !== undefined) { init.headers['content-type'] = 'application/json'; init.body = JSON.stringify(body); }
+    return fetch('/_emulator' + path, init).then(function (r) { return r.json(); }).then(function (j) {
+      if (!j.ok) throw new Error(j.description || 'request failed');
+      return j.result;
+    });
+  }
+
+  function setStatus(text, isError) {
+    var el = $('status');
+    el.textContent = text || '';
+    el.className = isError ? 'error' : '';
+  }
+
+  function save() {
+    try { localStorage.setItem('tg-emulator', JSON.stringify({ botId: state.botId, chat: state.chat, user: state.user })); } catch (e) { /* private mode */ }
+  }
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function safeHref(url) {
+    var value = String(url || '');
+    if (!/^[a-z][a-z0-9+.-]*:/i.test(value)) value = 'http://' + value;
+    return /^(https?|tg|mailto|ftp|ton):/i.test(value) ? value : null;
+  }
+
+  // Builds DOM nodes for text with Bot API entities (UTF-16 offsets, as JS strings use).
+  function renderText(text, entities) {
+    var sorted = (entities || []).slice().sort(function (a, b) { return a.offset - b.offset || b.length - a.length; });
+    var frag = document.createDocumentFragment();
+    renderRange(frag, text, sorted, 0, text.length);
+    return frag;
+  }
+
+  function renderRange(parent, text, entities, start, end) {
+    var pos = start;
+    var i = 0;
+    while (i < entities.length) {
+      var e = entities[i];
+      var eStart = Math.max(e.offset, start);
+      var eEnd = Math.min(e.offset + e.length, end);
+      if (eStart < pos || eEnd <= eStart) { i++; continue; }
+      if (eStart > pos) parent.appendChild(document.createTextNode(text.slice(pos, eStart)));
+      var inner = [];
+      var j = i + 1;
+      while (j < entities.length && entities[j].offset < eEnd) { inner.push(entities[j]); j++; }
+      var node = entityNode(e, text.slice(eStart, eEnd));
+      renderRange(node.content || node, text, inner, eStart, eEnd);
+      parent.appendChild(node);
+      pos = eEnd;
+      i = j;
+    }
+    if (pos < end) parent.appendChild(document.createTextNode(text.slice(pos, end)));
+  }
+
+  function entityNode(e, content) {
+    var node;
+    switch (e.type) {
+      case 'bold': return el('strong');
+      case 'italic': return el('em');
+      case 'underline': return el('u');
+      case 'strikethrough': return el('s');
+      case 'code': return el('code');
+      case 'pre':
+        node = el('pre');
+        var code = el('code');
+        if (e.language) code.setAttribute('data-language', e.language);
+        node.appendChild(code);
+        node.content = code;
+        return node;
+      case 'blockquote': return el('blockquote');
+      case 'expandable_blockquote': return el('blockquote', 'expandable');
+      case 'spoiler':
+        node = el('span', 'spoiler');
+        node.addEventListener('click', function () { node.classList.add('revealed'); });
+        return node;
+      case 'text_link': case 'url': case 'email':
+        var href = e.type === 'text_link' ? safeHref(e.url) : e.type === 'email' ? 'mailto:' + content : safeHref(content);
+        node = el(href ? 'a' : 'span');
+        if (href) { node.href = href; node.target = '_blank'; node.rel = 'noopener noreferrer'; }
+        return node;
+      default:
+        return el('span', e.type);
+    }
+  }
+
+  function fmtTime(unix) {
+    var d = new Date(unix * 1000);
+    return String(d.getHours()).padStart(2, '0') + ':' + String(d.getMinutes()).padStart(2, '0');
+  }
+
+  function fromRaw(m) {
+    return {
+      messageId: m.message_id, chatId: m.chat.id, text: m.text || '', entities: m.entities, date: m.date,
+      editCount: 0, fromBot: !!(m.from && m.from.is_bot), from: m.from,
+      replyToMessageId: m.reply_to_message ? m.reply_to_message.message_id : undefined
+    };
+  }
+
+  function bubble(msg) {
+    var node = el('div', 'msg');
+    node.setAttribute('data-testid', 'message');
+    node.setAttribute('data-from', msg.fromBot ? 'bot' : 'user');
+    node.setAttribute('data-message-id', String(msg.messageId));
+    if (!msg.fromBot && state.chat && state.chat.type !== 'private' && msg.from) {
+      node.appendChild(el('div', 'sender', msg.from.first_name));
+    }
+    if (msg.replyToMessageId !== undefined) {
+      var replied = state.elements.get(msg.replyToMessageId);
+      var quote = replied ? replied.querySelector('.text').textContent : 'message ' + msg.replyToMessageId;
+      node.appendChild(el('div', 'reply', quote.length > 80 ? quote.slice(0, 80) + '\\u2026' : quote));
+    }
+    var text = el('div', 'text');
+    text.setAttribute('data-testid', 'message-text');
+    text.appendChild(renderText(msg.text, msg.entities));
+    node.appendChild(text);
+    var keyboard = msg.replyMarkup && msg.replyMarkup.inline_keyboard;
+    if (Array.isArray(keyboard)) node.appendChild(keyboardNode(msg, keyboard));
+    var meta = el('div', 'meta');
+    if (msg.editCount > 0) {
+      var edited = el('span', 'edited', 'edited');
+      edited.setAttribute('data-testid', 'edited');
+      meta.appendChild(edited);
+    }
+    meta.appendChild(document.createTextNode(fmtTime(msg.editDate || msg.date)));
+    node.appendChild(meta);
+    return node;
+  }
+
+  function keyboardNode(msg, rows) {
+    var box = el('div', 'keyboard');
+    rows.forEach(function (row) {
+      var line = el('div', 'row');
+      (row || []).forEach(function (button) {
+        var href = button.url ? safeHref(button.url) : null;
+        var node = el(href ? 'a' : 'button', '', button.text);
+        if (href) { node.href = href; node.target = '_blank'; node.rel = 'noopener noreferrer'; }
+        else if (button.callback_data !== undefined) node.addEventListener('click', function () { pressButton(msg, button.callback_data); });
+        line.appendChild(node);
+      });
+      box.appendChild(line);
+    });
+    return box;
+  }
+
+  function pressButton(msg, data) {
+    var chat = state.chat;
+    var from = { id: state.user.id, is_bot: false, first_name: state.user.name };
+    var update = { callback_query: {
+      id: String(Date.now()) + String(Math.floor(Math.random() * 1000)), from: from, chat_instance: String(chat.id), data: data,
+      message: { message_id: msg.messageId, date: msg.date, chat: { id: chat.id, type: chat.type }, text: msg.text }
+    } };
+    api('POST', '/updates', { bot_id: state.botId, update: update }).catch(showError);
+  }
+
+  function upsert(msg) {
+    if (!state.chat || msg.chatId !== state.chat.id) return;
+    $('empty').style.display = 'none';
+    var list = $('messages');
+    var node = bubble(msg);
+    var existing = state.elements.get(msg.messageId);
+    if (existing) { list.replaceChild(node, existing); }
+    else {
+      var before = null;
+      state.elements.forEach(function (other, id) { if (id > msg.messageId && (!before || id < Number(before.getAttribute('data-message-id')))) before = other; });
+      list.insertBefore(node, before || $('draft'));
+    }
+    state.elements.set(msg.messageId, node);
+    scrollDown();
+  }
+
+  function removeMessage(id) {
+    var node = state.elements.get(id);
+    if (node) { node.remove(); state.elements.delete(id); }
+  }
+
+  function scrollDown() { var list = $('messages'); list.scrollTop = list.scrollHeight; }
+
+  function showDraft(text, entities) {
+    var draft = $('draft');
+    var body = draft.querySelector('.text');
+    body.textContent = '';
+    if (text) body.appendChild(renderText(text, entities)); else body.textContent = 'Thinking\\u2026';
+    draft.hidden = false;
+    hideTyping();
+    scrollDown();
+    clearTimeout(state.draftTimer);
+    state.draftTimer = setTimeout(hideDraft, 30000);
+  }
+
+  function hideDraft() { clearTimeout(state.draftTimer); $('draft').hidden = true; }
+
+  function showTyping(action) {
+    var label = action === 'typing' ? 'bot is typing\\u2026' : 'bot is ' + action.replace(/_/g, ' ') + '\\u2026';
+    var node = $('typing');
+    node.textContent = label;
+    node.classList.add('visible');
+    clearTimeout(state.typingTimer);
+    state.typingTimer = setTimeout(hideTyping, 5000);
+  }
+
+  function hideTyping() { clearTimeout(state.typingTimer); $('typing').classList.remove('visible'); }
+
+  function clearMessages() {
+    state.elements.forEach(function (node) { node.remove(); });
+    state.elements.clear();
+    hideDraft();
+    hideTyping();
+    $('empty').style.display = '';
+  }
+
+  function connectEvents() {
+    if (state.source) state.source.close();
+    var source = new EventSource('/_emulator/events?bot_id=' + state.botId);
+    state.source = source;
+    source.onmessage = function (ev) {
+      var event;
+      try { event = JSON.parse(ev.data); } catch (e) { return; }
+      onEvent(event);
+    };
+    source.onerror = function () { setStatus('event stream interrupted, reconnecting\\u2026', true); };
+    source.onopen = function () { setStatus(''); };
+  }
+
+  function onEvent(event) {
+    if (event.type === 'reset') { clearMessages(); loadChats(); return; }
+    var current = state.chat && event.chatId === state.chat.id;
+    if (event.type === 'message') {
+      if (!knownChat(event.chatId)) scheduleChatsReload();
+      if (!current) return;
+      if (event.message.fromBot) { hideDraft(); hideTyping(); }
+      upsert(event.message);
+    } else if (!current) {
+      return;
+    } else if (event.type === 'edit') {
+      upsert(event.message);
+    } else if (event.type === 'delete') {
+      removeMessage(event.messageId);
+    } else if (event.type === 'draft') {
+      showDraft(event.text, event.entities);
+    } else if (event.type === 'action') {
+      showTyping(event.action);
+    }
+  }
+
+  function knownChat(id) { return state.chats.some(function (c) { return c.chat.id === id; }); }
+
+  function scheduleChatsReload() {
+    clearTimeout(state.chatsTimer);
+    state.chatsTimer = setTimeout(loadChats, 200);
+  }
+
+  function chatLabel(chat) {
+    if (chat.type === 'private') return (chat.first_name || chat.title || 'User') + ' (' + chat.id + ')';
+    return (chat.title || 'Group') + ' [' + chat.type + '] (' + chat.id + ')';
+  }
+
+  function renderBotSelect() {
+    var select = $('bot-select');
+    select.textContent = '';
+    state.bots.forEach(function (bot) {
+      var option = el('option', '', '@' + bot.username + ' (' + bot.id + ')');
+      option.value = String(bot.id);
+      select.appendChild(option);
+    });
+    select.hidden = state.bots.length < 2;
+    if (state.botId !== null) select.value = String(state.botId);
+  }
+
+  function renderChatSelect() {
+    var select = $('chat-select');
+    select.textContent = '';
+    var chats = state.chats.map(function (c) { return c.chat; });
+    if (state.chat && !chats.some(function (c) { return c.id === state.chat.id; })) chats.unshift(state.chat);
+    chats.forEach(function (chat) {
+      var option = el('option', '', chatLabel(chat));
+      option.value = String(chat.id);
+      select.appendChild(option);
+    });
+    if (state.chat) select.value = String(state.chat.id);
+  }
+
+  function renderHeader() {
+    var bot = state.bots.find(function (b) { return b.id === state.botId; });
+    $('bot-name').textContent = bot ? (bot.firstName + ' @' + bot.username) : 'No bot yet';
+    var label = '';
+    if (state.chat) label = state.chat.type === 'private' ? 'private chat with ' + chatLabel(state.chat) : chatLabel(state.chat) + ' as ' + state.user.name + ' (' + state.user.id + ')';
+    $('chat-name').textContent = label;
+    $('send').disabled = !bot;
+  }
+
+  function loadBots() {
+    return api('GET', '/bots').then(function (bots) {
+      state.bots = bots;
+      if (bots.length === 0) {
+        renderBotSelect(); renderHeader();
+        setStatus('No bot has called the API yet; waiting\\u2026');
+        setTimeout(loadBots, 2000);
+        return;
+      }
+      var wanted = Number(query.get('bot_id') || saved.botId);
+      var bot = bots.find(function (b) { return b.id === wanted; }) || bots[0];
+      return selectBot(bot.id, true);
+    }).catch(showError);
+  }
+
+  function selectBot(id, initial) {
+    state.botId = id;
+    renderBotSelect();
+    connectEvents();
+    return loadChats().then(function () {
+      var wanted = initial ? Number(query.get('chat_id') || (saved.chat && saved.botId === id ? saved.chat.id : NaN)) : NaN;
+      var found = state.chats.find(function (c) { return c.chat.id === wanted; });
+      var chat = found ? found.chat : (initial && saved.chat && saved.chat.id === wanted ? saved.chat : null);
+      if (!chat && !isNaN(wanted) && wanted > 0) chat = { id: wanted, type: 'private', first_name: state.user.name };
+      if (!chat && state.chats.length > 0) chat = state.chats[0].chat;
+      if (!chat) chat = { id: state.user.id, type: 'private', first_name: state.user.name };
+      if (initial && query.get('user_id')) state.user = { id: Number(query.get('user_id')), name: query.get('user_name') || ('User ' + query.get('user_id')) };
+      return selectChat(chat);
+    });
+  }
+
+  function loadChats() {
+    if (state.botId === null) return Promise.resolve();
+    return api('GET', '/chats?bot_id=' + state.botId).then(function (chats) {
+      state.chats = chats;
+      renderChatSelect();
+    }).catch(showError);
+  }
+
+  function selectChat(chat) {
+    state.chat = chat;
+    if (chat.type === 'private' && chat.id > 0) state.user = { id: chat.id, name: chat.first_name || state.user.name };
+    save();
+    clearMessages();
+    renderChatSelect();
+    renderHeader();
+    if (!chat.id) return Promise.resolve();
+    return api('GET', '/chats/' + chat.id + '/messages?bot_id=' + state.botId).then(function (messages) {
+      if (state.chat !== chat) return;
+      messages.forEach(upsert);
+      var summary = state.chats.find(function (c) { return c.chat.id === chat.id; });
+      if (summary && summary.draft) showDraft(summary.draft.text);
+    }).catch(showError);
+  }
+
+  function send() {
+    var composer = $('composer');
+    var text = composer.value;
+    if (!text.trim() || state.botId === null || !state.chat) return;
+    var chat = state.chat;
+    var body = { bot_id: state.botId, text: text, user_id: state.user.id, first_name: state.user.name };
+    if (chat.type === 'private') body.chat_id = state.user.id;
+    else {
+      body.chat_type = chat.type;
+      if (chat.id) body.chat_id = chat.id;
+      if (chat.title) body.chat_title = chat.title;
+    }
+    composer.value = '';
+    api('POST', '/messages', body).then(function (update) {
+      var m = update.message;
+      if (!chat.id || chat.id !== m.chat.id) {
+        state.chat = m.chat;
+        save();
+        renderHeader();
+        loadChats();
+      }
+      upsert(fromRaw(m));
+    }).catch(function (err) { composer.value = text; showError(err); });
+  }
+
+  function showError(err) { setStatus(err && err.message ? err.message : String(err), true); }
+
+  function createChat() {
+    var type = $('chat-type').value;
+    var userId = Number($('user-id').value) || DEFAULT_USER.id;
+    var name = $('user-name').value.trim() || ('User ' + userId);
+    state.user = { id: userId, name: name };
+    var chat;
+    if (type === 'private') chat = { id: userId, type: 'private', first_name: name };
+    else chat = { id: 0, type: type, title: $('chat-title').value.trim() || 'Test group' };
+    $('new-chat-form').classList.remove('open');
+    selectChat(chat);
+    $('composer').focus();
+  }
+
+  $('bot-select').addEventListener('change', function (e) { selectBot(Number(e.target.value), false); });
+  $('chat-select').addEventListener('change', function (e) {
+    var id = Number(e.target.value);
+    var found = state.chats.find(function (c) { return c.chat.id === id; });
+    if (found) selectChat(found.chat);
+  });
+  $('new-chat').addEventListener('click', function () {
+    $('user-id').value = String(state.user.id);
+    $('user-name').value = state.user.name;
+    $('new-chat-form').classList.toggle('open');
+  });
+  $('chat-type').addEventListener('change', function () { $('chat-title').hidden = $('chat-type').value === 'private'; });
+  $('create-chat').addEventListener('click', createChat);
+  $('send').addEventListener('click', send);
+  $('composer').addEventListener('keydown', function (e) {
+    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); send(); }
+  });
+
+  loadBots();
+})();
+`;
+
+/** The complete chat page. */
+export const CHAT_PAGE_HTML = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>tg-emulator chat</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<header>
+  <div class="title"><span id="bot-name" data-testid="bot-name">tg-emulator</span>
+    <small><span id="chat-name" data-testid="chat-name"></span> <span id="typing" data-testid="typing">bot is typing\u2026</span></small>
+  </div>
+  <select id="bot-select" data-testid="bot-select" title="Bot" hidden></select>
+  <select id="chat-select" data-testid="chat-select" title="Chat"></select>
+  <button id="new-chat" data-testid="new-chat" type="button">New chat</button>
+</header>
+<div id="new-chat-form" data-testid="new-chat-form">
+  <label>Type <select id="chat-type" data-testid="chat-type">
+    <option value="private">private</option><option value="group">group</option><option value="supergroup">supergroup</option>
+  </select></label>
+  <label>User id <input id="user-id" data-testid="user-id" type="number" min="1" value="100001"></label>
+  <label>User name <input id="user-name" data-testid="user-name" type="text" value="Alice"></label>
+  <input id="chat-title" data-testid="chat-title" type="text" placeholder="Group title" hidden>
+  <button id="create-chat" data-testid="create-chat" type="button">Open chat</button>
+</div>
+<main id="messages" data-testid="messages">
+  <div id="empty" data-testid="empty">No messages here yet. Say hi to the bot.</div>
+  <div id="draft" data-testid="draft" class="msg draft" data-from="bot" hidden><div class="text"></div></div>
+</main>
+<div id="status" data-testid="status" role="status"></div>
+<footer>
+  <textarea id="composer" data-testid="composer" rows="1" placeholder="Write a message\u2026" autofocus></textarea>
+  <button id="send" data-testid="send" type="button">Send</button>
+</footer>
+<script>${SCRIPT}</script>
+</body>
+</html>
+`;
