@@ -1,4 +1,4 @@
-import { type Job, UnrecoverableError } from 'bullmq';
+import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
 import type { WorkerMetrics } from './worker-metrics';
 
 type Processor<T, R> = (job: Job<T>) => Promise<R>;
@@ -17,13 +17,15 @@ export function instrumentProcessor<T, R>(
     // Only the first attempt's wait says something about capacity; retries wait on purpose.
     if (job.attemptsMade === 0)
       metrics.jobWait.observe({ queue }, Math.max(0, started - job.timestamp) / 1000);
-    let outcome: 'completed' | 'retried' | 'failed' = 'completed';
+    let outcome: 'completed' | 'retried' | 'delayed' | 'failed' = 'completed';
     try {
       return await processor(job);
     } catch (err) {
       const attempts = job.opts.attempts ?? 1;
       const lastAttempt = job.attemptsMade + 1 >= attempts;
-      outcome = err instanceof UnrecoverableError || lastAttempt ? 'failed' : 'retried';
+      // A DelayedError is a deliberate wait (e.g. Telegram's retry_after), not a failure.
+      if (err instanceof DelayedError) outcome = 'delayed';
+      else outcome = err instanceof UnrecoverableError || lastAttempt ? 'failed' : 'retried';
       throw err;
     } finally {
       metrics.jobs.inc({ queue, outcome });

@@ -7,7 +7,7 @@ export function createWorkerMetrics(registry: Registry) {
   return {
     jobs: new Counter({
       name: 'parley_worker_jobs_total',
-      help: 'Jobs finished by outcome: completed, retried (will run again), failed (given up, in the failed set).',
+      help: 'Jobs finished by outcome: completed, retried (will run again), delayed (waiting out a Telegram retry_after), failed (given up, in the failed set).',
       labelNames: ['queue', 'outcome'] as const,
       registers,
     }),

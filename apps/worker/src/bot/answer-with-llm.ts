@@ -1,0 +1,86 @@
+import { type ChatMessage, classifyLlmError, completeChat } from '@parley/llm';
+import type { Decision } from './reply-once';
+import { replyOnce } from './reply-once';
+import { texts } from './texts';
+import { keepTyping } from './typing';
+import type { ParleyContext } from './update-scope';
+
+/** A private-chat text message: answer it with the LLM, in the context of the conversation. */
+export async function answerWithLlm(ctx: ParleyContext, text: string): Promise<void> {
+  const { deps, job } = ctx.scope;
+  const chatId = ctx.chat?.id ?? 0;
+  const historyKey = deps.keys.history(job.botId, chatId);
+  await replyOnce(
+    ctx,
+    'answered',
+    async () => {
+      const stopTyping = keepTyping(deps.api, chatId);
+      try {
+        return await decideAnswer(ctx, text, historyKey);
+      } finally {
+        stopTyping();
+      }
+    },
+    (tx, decision) => {
+      // A fallback apology is not part of the conversation the model should see next time.
+      if (decision.kind === 'fallback') return;
+      deps.history.appendTo(tx, historyKey, [
+        { role: 'user', content: text },
+        { role: 'assistant', content: decision.answer },
+      ]);
+    },
+  );
+}
+
+async function decideAnswer(ctx: ParleyContext, text: string, historyKey: string): Promise<Decision> {
+  const { deps } = ctx.scope;
+  const { llm: settings, systemPrompt, cache: cacheSettings } = deps.config;
+  const history = await deps.history.load(historyKey);
+
+  // Only context-free prompts are cached: with history, the same words can ask something else.
+  const cacheParts = {
+    model: settings.model,
+    systemPrompt,
+    temperature: settings.temperature,
+    maxTokens: settings.maxTokens,
+    prompt: text,
+  };
+  const cacheable = cacheSettings.enabled && history.length === 0;
+  if (cacheable) {
+    const hit = await deps.cache.get(cacheParts);
+    deps.metrics.cacheRequests.inc({ result: hit ? 'hit' : 'miss' });
+    if (hit) return { answer: hit, kind: 'cache' };
+  }
+
+  const messages: ChatMessage[] = [
+    { role: 'system', content: systemPrompt },
+    ...history,
+    { role: 'user', content: text },
+  ];
+  try {
+    const result = await completeChat(deps.llm, settings, messages, (event) => {
+      deps.metrics.llmRequests.inc({ model: event.model, outcome: event.outcome });
+      deps.metrics.llmLatency.observe({ model: event.model, outcome: event.outcome }, event.seconds);
+      if (event.promptTokens)
+        deps.metrics.llmTokens.inc({ model: event.model, type: 'prompt' }, event.promptTokens);
+      if (event.completionTokens) {
+        deps.metrics.llmTokens.inc({ model: event.model, type: 'completion' }, event.completionTokens);
+      }
+    });
+    const answer = result.text.trim();
+    if (!answer) return { answer: texts.emptyAnswer, kind: 'fallback' };
+    // A truncated answer is still sent, but not kept for others.
+    if (cacheable && result.finishReason === 'stop') await deps.cache.set(cacheParts, answer);
+    return { answer, kind: 'llm' };
+  } catch (err) {
+    const failure = classifyLlmError(err);
+    // Stated policy: transient failures are retried by the queue with backoff; on the last
+    // attempt, or when retrying cannot help, the user gets a short apology instead of silence.
+    if (failure.retryable && !ctx.scope.lastAttempt) throw err;
+    deps.logger.warn(
+      { err, outcome: failure.outcome, updateId: ctx.update.update_id },
+      'LLM failed; answering with an apology',
+    );
+    return { answer: texts.llmUnavailable, kind: 'fallback' };
+  }
+}

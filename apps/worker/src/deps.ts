@@ -1,0 +1,75 @@
+import type { WorkerConfig } from '@parley/config';
+import { createKeyspace, type Keyspace } from '@parley/contracts';
+import {
+  createHistoryStore,
+  createReplyLedger,
+  type HistoryStore,
+  type ReplyLedger,
+} from '@parley/conversation';
+import { createLlmClient, createResponseCache, type ResponseCache } from '@parley/llm';
+import type { Logger } from '@parley/logging';
+import { createRegistry, createWorkerMetrics, type Registry, type WorkerMetrics } from '@parley/metrics';
+import { createCommandConnection, type Redis } from '@parley/redis';
+import { createTelegramApi } from '@parley/telegram';
+import type { Api } from 'grammy';
+import type OpenAI from 'openai';
+
+/** Everything the worker's handlers use, built once per process (or per test). */
+export interface WorkerDeps {
+  config: WorkerConfig;
+  logger: Logger;
+  redis: Redis;
+  keys: Keyspace;
+  api: Api;
+  llm: OpenAI;
+  history: HistoryStore;
+  ledger: ReplyLedger;
+  cache: ResponseCache;
+  registry: Registry;
+  metrics: WorkerMetrics;
+}
+
+export function createWorkerDeps(
+  config: WorkerConfig,
+  logger: Logger,
+  registry = createRegistry(),
+): WorkerDeps {
+  const metrics = createWorkerMetrics(registry);
+  const redis = createCommandConnection(config.redisUrl, { connectionName: `parley-worker-${config.botId}` });
+  let lastError = 0;
+  redis.on('error', (err) => {
+    if (Date.now() - lastError > 10_000) {
+      lastError = Date.now();
+      logger.warn({ err }, 'redis connection error; jobs wait until it is back');
+    }
+  });
+  const keys = createKeyspace(config.keyPrefix);
+  return {
+    config,
+    logger,
+    redis,
+    keys,
+    api: createTelegramApi({
+      token: config.telegram.botToken,
+      apiRoot: config.telegram.apiRoot,
+      observe: ({ method, outcome, seconds }) => {
+        metrics.telegramCalls.inc({ method, outcome });
+        metrics.telegramLatency.observe({ method }, seconds);
+      },
+    }),
+    llm: createLlmClient({
+      baseURL: config.llm.baseURL,
+      apiKey: config.llm.apiKey,
+      timeoutMs: config.llm.timeoutMs,
+      maxRetries: config.llm.maxRetries,
+    }),
+    history: createHistoryStore(redis, config.history),
+    ledger: createReplyLedger(redis),
+    cache: createResponseCache(redis, {
+      keyFor: (hash) => keys.responseCache(config.botId, hash),
+      ttlSeconds: config.cache.ttlSeconds,
+    }),
+    registry,
+    metrics,
+  };
+}
