@@ -12,6 +12,7 @@ module.exports = {
   },
   globalSetup: '<rootDir>/jest/global-setup.ts',
   globalTeardown: '<rootDir>/jest/global-teardown.ts',
+  reporters: ['default', '<rootDir>/jest/summary-reporter.js'],
   testTimeout: 30_000,
   maxWorkers: 2,
 };

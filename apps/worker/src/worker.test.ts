@@ -182,7 +182,7 @@ describe('worker end to end with the emulator and the simulator', () => {
     };
     const job = await queue.add(
       'telegram-update',
-      { botId: 'default', update, receivedAt: Date.now() },
+      { botId: 'default', update: update as unknown as UpdateJob['update'], receivedAt: Date.now() },
       { jobId: `default-u${update.update_id}` },
     );
     expect(await finished(job.id!)).toBe('completed');
@@ -230,7 +230,7 @@ describe('worker end to end with the emulator and the simulator', () => {
     const update = { update_id: updateId, ...make(nextChatId++) };
     const job = await queue.add(
       'telegram-update',
-      { botId: 'default', update, receivedAt: Date.now() },
+      { botId: 'default', update: update as unknown as UpdateJob['update'], receivedAt: Date.now() },
       { jobId: `default-u${updateId}` },
     );
     expect(await finished(job.id!)).toBe('completed');

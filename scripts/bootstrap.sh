@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Makes a fresh machine ready to build, run and test Parley: pnpm, dependencies, redis-server.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PNPM_VERSION="$(node -p "require('./package.json').packageManager.split('@')[1]")"
+
+node_major="$(node -p 'process.versions.node.split(".")[0]')"
+if [ "$node_major" -lt 20 ]; then
+  echo "Parley needs Node.js 20 or newer (found $(node --version))." >&2
+  exit 1
+fi
+
+if ! command -v pnpm >/dev/null 2>&1 || [ "$(pnpm --version)" != "$PNPM_VERSION" ]; then
+  echo "Installing pnpm $PNPM_VERSION with npm..."
+  npm install --global --silent "pnpm@$PNPM_VERSION"
+fi
+
+# The local stack and the tests start their own redis-server when REDIS_URL does not answer.
+if ! command -v redis-server >/dev/null 2>&1; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    echo "Installing redis-server from Debian packages..."
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
+  else
+    echo "warning: redis-server not found; install it (Debian: apt-get install redis-server) or set REDIS_URL." >&2
+  fi
+fi
+
+pnpm install --frozen-lockfile --reporter=append-only 2>&1 | grep -vE '^(Progress|Packages:)' || true
+test -d node_modules/.pnpm || { echo "pnpm install failed" >&2; exit 1; }
