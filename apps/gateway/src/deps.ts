@@ -1,5 +1,6 @@
 import type { GatewayConfig } from '@parley/config';
-import { queues, type UpdateJob } from '@parley/contracts';
+import { createKeyspace, type Keyspace, queues } from '@parley/contracts';
+import { createInbox, type Inbox } from '@parley/lanes';
 import type { Logger } from '@parley/logging';
 import { createGatewayMetrics, createRegistry, type GatewayMetrics, type Registry } from '@parley/metrics';
 import { createProducerConnection, type Redis } from '@parley/redis';
@@ -10,7 +11,9 @@ export interface GatewayDeps {
   config: GatewayConfig;
   logger: Logger;
   redis: Redis;
-  updatesQueue: Queue<UpdateJob>;
+  keys: Keyspace;
+  inbox: Inbox;
+  updatesQueue: Queue;
   registry: Registry;
   metrics: GatewayMetrics;
 }
@@ -32,14 +35,20 @@ export function createGatewayDeps(
     }
   });
   redis.on('ready', () => logger.info('redis connection ready'));
-  const updatesQueue = new Queue<UpdateJob>(queues.updates.name, {
-    connection: redis,
-    prefix: config.keyPrefix,
-    defaultJobOptions: queues.updates.defaultJobOptions,
-  });
+  const updatesQueue = new Queue(queues.updates.name, { connection: redis, prefix: config.keyPrefix });
   // BullMQ re-emits connection errors on the queue; without a listener Node would crash the process.
   updatesQueue.on('error', () => {});
-  return { config, logger, redis, updatesQueue, registry, metrics: createGatewayMetrics(registry) };
+  const keys = createKeyspace(config.keyPrefix);
+  return {
+    config,
+    logger,
+    redis,
+    keys,
+    inbox: createInbox(redis, keys),
+    updatesQueue,
+    registry,
+    metrics: createGatewayMetrics(registry),
+  };
 }
 
 export async function closeGatewayDeps(deps: GatewayDeps): Promise<void> {

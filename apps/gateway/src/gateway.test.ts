@@ -61,32 +61,48 @@ describe('gateway against real Redis', () => {
     await redis.quit();
   });
 
-  const waitingCount = () => gateway.deps.updatesQueue.getJobCountByTypes('waiting', 'active', 'completed');
+  const inboxIds = async () => (await gateway.deps.inbox.peek('default', 42, 1000)).map((e) => e.updateId);
+  const laneJobs = () => gateway.deps.updatesQueue.getJobCountByTypes('waiting', 'active', 'completed', 'delayed');
 
   it('stores a valid update and answers 200', async () => {
     const res = await post(gateway, update(1));
     expect(res).toEqual({ status: 200, body: { ok: true } });
-    const job = await gateway.deps.updatesQueue.getJob('default-u1');
-    expect(job?.data.update.update_id).toBe(1);
-    expect(job?.data.botId).toBe('default');
+    const [entry] = await gateway.deps.inbox.peek('default', 42, 1);
+    expect(entry?.payload?.update.update_id).toBe(1);
+    expect(entry?.payload?.botId).toBe('default');
+    // The chat's lane is armed to drain the inbox.
+    const [lane] = await gateway.deps.updatesQueue.getJobs(['waiting']);
+    expect(lane?.name).toBe('chat-lane');
+    expect(lane?.data).toEqual({ botId: 'default', chatId: 42 });
+  });
+
+  it('turns an update without a chat into a job of its own', async () => {
+    const inline = { update_id: 77, inline_query: { id: 'q', from: { id: 1, is_bot: false, first_name: 'A' }, query: 'x', offset: '' } };
+    expect((await post(gateway, inline)).status).toBe(200);
+    expect((await post(gateway, inline)).status).toBe(200);
+    const job = await gateway.deps.updatesQueue.getJob('default-u77');
+    expect(job?.name).toBe('telegram-update');
+    expect(job?.data.update.update_id).toBe(77);
   });
 
   it('keeps one job when Telegram delivers the same update three times', async () => {
-    const before = await waitingCount();
+    const lanesBefore = await laneJobs();
     for (let i = 0; i < 3; i++) expect((await post(gateway, update(2))).status).toBe(200);
-    expect(await waitingCount()).toBe(before + 1);
+    expect((await inboxIds()).filter((id) => id === 2)).toHaveLength(1);
+    // Still one lane for the chat.
+    expect(await laneJobs()).toBe(lanesBefore);
   });
 
   it.each([
     ['missing', {}],
     ['wrong', { 'x-telegram-bot-api-secret-token': 'nope' }],
   ])('answers 401 to a %s secret and enqueues nothing', async (_label, headers) => {
-    const before = await waitingCount();
+    const before = await inboxIds();
     const res = await post(gateway, update(3), headers);
     expect(res.status).toBe(401);
     expect(res.body.error).toMatch(/secret/i);
-    expect(await waitingCount()).toBe(before);
-    expect(await gateway.deps.updatesQueue.getJob('default-u3')).toBeUndefined();
+    expect(await inboxIds()).toEqual(before);
+    expect(before).not.toContain(3);
   });
 
   it.each([
@@ -96,11 +112,11 @@ describe('gateway against real Redis', () => {
     ['with a string update_id', { update_id: 'x' }, 400, /update_id must be an integer/],
     ['oversized', { update_id: 9, padding: 'x'.repeat(5000) }, 413, /larger than 4096/],
   ])('answers 4xx with a reason to a body that is %s', async (_label, body, status, reason) => {
-    const before = await waitingCount();
+    const before = await inboxIds();
     const res = await post(gateway, body);
     expect(res.status).toBe(status);
     expect(res.body.error).toMatch(reason);
-    expect(await waitingCount()).toBe(before);
+    expect(await inboxIds()).toEqual(before);
   });
 
   it('serves probes and metrics', async () => {
@@ -151,7 +167,7 @@ describe('gateway when Redis goes away', () => {
       what: 'the gateway to accept updates again',
     });
     expect((await fetch(`${gateway.url}/readyz`)).status).toBe(200);
-    expect(await gateway.deps.updatesQueue.getJob('default-u101')).toBeDefined();
+    expect((await gateway.deps.inbox.peek('default', 42, 10)).map((e) => e.updateId)).toContain(101);
   });
 });
 
@@ -191,10 +207,8 @@ describe('gateway shutdown', () => {
     let closing: Promise<void> | undefined;
     expect(await answer).toBe(200);
     await closing;
-    expect(await gateway.deps.updatesQueue.getJob('default-u500').catch(() => 'closed')).toBe('closed');
     await expect(fetch(`${gateway.url}/livez`)).rejects.toThrow();
-    const stored = await redis.hget(`${prefix}:updates:default-u500`, 'name');
-    expect(stored).toBe('telegram-update');
+    expect(await redis.zscore(`${prefix}:{default:42}:inbox`, '500')).toBe('500');
     await deleteKeysWithPrefix(redis, prefix);
     await redis.quit();
   });

@@ -1,4 +1,4 @@
-import { queues, updateJobSchema } from './queues';
+import { laneDeduplicationId, updateJobId, updateJobSchema } from './queues';
 import { telegramUpdateSchema, updateChatId, updateKind } from './telegram-update';
 
 const textUpdate = {
@@ -40,11 +40,12 @@ describe('telegram update schema', () => {
 describe('updates queue contract', () => {
   it('derives a job id BullMQ accepts: no colon, not all digits, same for a re-delivery', () => {
     const payload = updateJobSchema.parse({ botId: 'default', update: textUpdate, receivedAt: 1 });
-    const id = queues.updates.jobId(payload);
+    const id = updateJobId(payload);
     expect(id).toBe('default-u10');
     expect(id).not.toMatch(/:/);
     expect(id).not.toMatch(/^\d+$/);
-    expect(queues.updates.jobId({ ...payload, receivedAt: 2 })).toBe(id);
+    expect(updateJobId({ ...payload, receivedAt: 2 })).toBe(id);
+    expect(laneDeduplicationId('default', -100123)).toBe('lane-default--100123');
   });
 
   it('rejects a bot id that could break keys', () => {

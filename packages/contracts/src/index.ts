@@ -1,10 +1,20 @@
 export { createKeyspace, type Keyspace } from './keys';
 export {
+  type BusyNoticeJob,
   botIdSchema,
-  type QueueContract,
-  type QueueKey,
+  busyNoticeJobSchema,
+  type ChatLaneJob,
+  chatLaneJobSchema,
+  type JobContract,
+  LANE_BACKOFF_TYPE,
+  laneDeduplicationId,
+  type NoticesJobName,
   queues,
+  type SweepLanesJob,
+  sweepLanesJobSchema,
   type UpdateJob,
+  type UpdatesJobName,
+  updateJobId,
   updateJobSchema,
 } from './queues';
 export {

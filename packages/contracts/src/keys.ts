@@ -6,6 +6,18 @@ export interface Keyspace {
   prefix: string;
   history(botId: string, chatId: number): string;
   replyLedger(botId: string, chatId: number, updateId: number): string;
+  /** Sorted set of a chat's pending update ids (score = update id: Telegram's order). */
+  inbox(botId: string, chatId: number): string;
+  /** Hash update id → accepted payload (JSON) for the inbox. */
+  inboxData(botId: string, chatId: number): string;
+  /** Set while a chat cannot be written to (bot blocked, chat deleted). */
+  chatInactive(botId: string, chatId: number): string;
+  /** Set when a chat was told "busy, queued", so it is told once. */
+  busyNotice(botId: string, chatId: number): string;
+  /** Sorted set `bot:chat` → when its inbox got work; the sweeper's index. */
+  pendingLanes(): string;
+  /** Stream of updates that could not be handled (kept bounded), for listing and replay. */
+  deadLetters(): string;
   responseCache(botId: string, hash: string): string;
   botInfo(botId: string): string;
 }
@@ -16,6 +28,12 @@ export function createKeyspace(prefix: string): Keyspace {
     prefix,
     history: (botId, chatId) => `${chat(botId, chatId)}:history`,
     replyLedger: (botId, chatId, updateId) => `${chat(botId, chatId)}:reply:${updateId}`,
+    inbox: (botId, chatId) => `${chat(botId, chatId)}:inbox`,
+    inboxData: (botId, chatId) => `${chat(botId, chatId)}:inbox-data`,
+    chatInactive: (botId, chatId) => `${chat(botId, chatId)}:inactive`,
+    busyNotice: (botId, chatId) => `${chat(botId, chatId)}:busy-notice`,
+    pendingLanes: () => `${prefix}:lanes:pending`,
+    deadLetters: () => `${prefix}:dead-letters`,
     responseCache: (botId, hash) => `${prefix}:cache:${botId}:${hash}`,
     botInfo: (botId) => `${prefix}:bot:${botId}:me`,
   };

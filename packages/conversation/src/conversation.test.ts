@@ -47,6 +47,8 @@ describe('reply ledger', () => {
       sent: 0,
       messageIds: [],
       done: false,
+      attempts: 0,
+      batch: undefined,
     });
     expect(await ledger.decide(key, 'first', 'llm')).toEqual({ answer: 'first', kind: 'llm' });
     expect(await ledger.decide(key, 'second', 'fallback')).toEqual({ answer: 'first', kind: 'llm' });
@@ -61,5 +63,22 @@ describe('reply ledger', () => {
       done: true,
     });
     expect(await redis.ttl(key)).toBeGreaterThan(86_400);
+  });
+});
+
+describe('reply ledger for batches and attempts', () => {
+  it('counts attempts and keeps the first recorded batch', async () => {
+    const ledger = createReplyLedger(redis, 90_000);
+    const key = `${prefix}:r2`;
+    expect(await ledger.countAttempt(key)).toBe(1);
+    expect(await ledger.countAttempt(key)).toBe(2);
+    expect(await ledger.claimBatch(key, [5, 6])).toEqual([5, 6]);
+    expect(await ledger.claimBatch(key, [5, 6, 7])).toEqual([5, 6]);
+    const member = `${prefix}:r3`;
+    const tx = redis.multi();
+    ledger.coverIn(tx, member, 5);
+    await tx.exec();
+    expect((await ledger.read(member)).done).toBe(true);
+    expect(await redis.hget(member, 'coveredBy')).toBe('5');
   });
 });

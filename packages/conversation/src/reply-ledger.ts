@@ -8,6 +8,9 @@ import type { ChainableCommander, Redis } from 'ioredis';
  *   sent    how many parts of the answer Telegram has accepted
  *   ids     their message ids
  *   done    set once the reply and its history are committed
+ *   attempts how many times handling this update started (bounds retries per update)
+ *   batch   ids of the updates answered together with this one (coalesced), when it leads a batch
+ *   coveredBy id of the update whose answer also answered this one
  * Kept longer than Telegram's 24 h re-delivery horizon.
  */
 export interface LedgerEntry {
@@ -16,6 +19,8 @@ export interface LedgerEntry {
   sent: number;
   messageIds: number[];
   done: boolean;
+  attempts: number;
+  batch?: number[];
 }
 
 export const LEDGER_TTL_SECONDS = 25 * 3_600;
@@ -29,6 +34,12 @@ export interface ReplyLedger {
   finishIn(tx: ChainableCommander, key: string): void;
   /** Finishes without other writes. */
   finish(key: string): Promise<void>;
+  /** Counts one more attempt at handling the update and returns the count. */
+  countAttempt(key: string): Promise<number>;
+  /** Records which updates are answered together, unless already recorded; returns the recorded ids. */
+  claimBatch(key: string, updateIds: number[]): Promise<number[]>;
+  /** Adds "done, answered by `leaderId`" for a batch member to a MULTI. */
+  coverIn(tx: ChainableCommander, key: string, leaderId: number): void;
 }
 
 export function createReplyLedger(redis: Redis, ttlSeconds = LEDGER_TTL_SECONDS): ReplyLedger {
@@ -41,6 +52,8 @@ export function createReplyLedger(redis: Redis, ttlSeconds = LEDGER_TTL_SECONDS)
         sent: Number(h.sent ?? 0),
         messageIds: h.ids ? h.ids.split(',').map(Number) : [],
         done: h.done === '1',
+        attempts: Number(h.attempts ?? 0),
+        batch: h.batch ? h.batch.split(',').map(Number) : undefined,
       };
     },
     async decide(key, answer, kind) {
@@ -76,6 +89,24 @@ export function createReplyLedger(redis: Redis, ttlSeconds = LEDGER_TTL_SECONDS)
     },
     async finish(key) {
       await redis.multi().hset(key, 'done', '1').expire(key, ttlSeconds).exec();
+    },
+    async countAttempt(key) {
+      const results = await redis.multi().hincrby(key, 'attempts', 1).expire(key, ttlSeconds).exec();
+      return Number(results?.[0]?.[1] ?? 1);
+    },
+    async claimBatch(key, updateIds) {
+      const results = await redis
+        .multi()
+        .hsetnx(key, 'batch', updateIds.join(','))
+        .hget(key, 'batch')
+        .expire(key, ttlSeconds)
+        .exec();
+      const recorded = results?.[1]?.[1];
+      return typeof recorded === 'string' && recorded ? recorded.split(',').map(Number) : updateIds;
+    },
+    coverIn(tx, key, leaderId) {
+      tx.hset(key, 'done', '1', 'coveredBy', String(leaderId));
+      tx.expire(key, ttlSeconds);
     },
   };
 }
