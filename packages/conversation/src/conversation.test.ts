@@ -55,7 +55,7 @@ describe('reply ledger', () => {
     await ledger.markPartSent(key, 1, 11);
     await ledger.markPartSent(key, 2, 12);
     await ledger.finish(key);
-    expect(await ledger.read(key)).toEqual({
+    expect(await ledger.read(key)).toMatchObject({
       answer: 'first',
       kind: 'llm',
       sent: 2,
