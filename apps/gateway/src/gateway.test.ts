@@ -62,7 +62,8 @@ describe('gateway against real Redis', () => {
   });
 
   const inboxIds = async () => (await gateway.deps.inbox.peek('default', 42, 1000)).map((e) => e.updateId);
-  const laneJobs = () => gateway.deps.updatesQueue.getJobCountByTypes('waiting', 'active', 'completed', 'delayed');
+  const laneJobs = () =>
+    gateway.deps.updatesQueue.getJobCountByTypes('waiting', 'active', 'completed', 'delayed');
 
   it('stores a valid update and answers 200', async () => {
     const res = await post(gateway, update(1));
@@ -77,7 +78,10 @@ describe('gateway against real Redis', () => {
   });
 
   it('turns an update without a chat into a job of its own', async () => {
-    const inline = { update_id: 77, inline_query: { id: 'q', from: { id: 1, is_bot: false, first_name: 'A' }, query: 'x', offset: '' } };
+    const inline = {
+      update_id: 77,
+      inline_query: { id: 'q', from: { id: 1, is_bot: false, first_name: 'A' }, query: 'x', offset: '' },
+    };
     expect((await post(gateway, inline)).status).toBe(200);
     expect((await post(gateway, inline)).status).toBe(200);
     const job = await gateway.deps.updatesQueue.getJob('default-u77');

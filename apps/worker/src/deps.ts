@@ -1,16 +1,18 @@
 import type { WorkerConfig } from '@parley/config';
-import { createKeyspace, type Keyspace } from '@parley/contracts';
+import { createKeyspace, type Keyspace, queues } from '@parley/contracts';
 import {
   createHistoryStore,
   createReplyLedger,
   type HistoryStore,
   type ReplyLedger,
 } from '@parley/conversation';
+import { createDeadLetters, createInbox, type DeadLetters, type Inbox } from '@parley/lanes';
 import { createLlmClient, createResponseCache, type ResponseCache } from '@parley/llm';
 import type { Logger } from '@parley/logging';
 import { createRegistry, createWorkerMetrics, type Registry, type WorkerMetrics } from '@parley/metrics';
 import { createCommandConnection, type Redis } from '@parley/redis';
 import { createTelegramApi } from '@parley/telegram';
+import { Queue } from 'bullmq';
 import type { Api } from 'grammy';
 import type OpenAI from 'openai';
 
@@ -25,6 +27,10 @@ export interface WorkerDeps {
   history: HistoryStore;
   ledger: ReplyLedger;
   cache: ResponseCache;
+  inbox: Inbox;
+  deadLetters: DeadLetters;
+  /** Producer handle on the updates queue, to re-arm lanes. */
+  updatesQueue: Queue;
   registry: Registry;
   metrics: WorkerMetrics;
 }
@@ -44,6 +50,8 @@ export function createWorkerDeps(
     }
   });
   const keys = createKeyspace(config.keyPrefix);
+  const updatesQueue = new Queue(queues.updates.name, { connection: redis, prefix: config.keyPrefix });
+  updatesQueue.on('error', () => {});
   return {
     config,
     logger,
@@ -69,6 +77,9 @@ export function createWorkerDeps(
       keyFor: (hash) => keys.responseCache(config.botId, hash),
       ttlSeconds: config.cache.ttlSeconds,
     }),
+    inbox: createInbox(redis, keys),
+    deadLetters: createDeadLetters(redis, keys),
+    updatesQueue,
     registry,
     metrics,
   };

@@ -1,5 +1,6 @@
 import { loadWorkerConfig } from '@parley/config';
-import { queues, type UpdateJob } from '@parley/contracts';
+import { createKeyspace, queues, type UpdateJob, updateChatId } from '@parley/contracts';
+import { acceptUpdate, createInbox } from '@parley/lanes';
 import { type LlmSim, startLlmSim } from '@parley/llm-sim';
 import { createLogger } from '@parley/logging';
 import {
@@ -11,7 +12,7 @@ import {
   waitFor,
 } from '@parley/testing';
 import { type Emulator, startEmulator } from '@parley/tg-emulator';
-import { type JobsOptions, Queue } from 'bullmq';
+import { Queue } from 'bullmq';
 import { type RunningWorker, startWorker } from './worker';
 
 const TOKEN = '1000000001:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
@@ -23,7 +24,10 @@ describe('worker end to end with the emulator and the simulator', () => {
   let emulator: Emulator;
   let sim: LlmSim;
   let worker: RunningWorker;
-  let queue: Queue<UpdateJob>;
+  let queue: Queue;
+  const keys = createKeyspace(prefix);
+  const inbox = createInbox(redis, keys);
+  const accept = (payload: UpdateJob) => acceptUpdate({ redis, keys, inbox, updatesQueue: queue }, payload);
   let nextUpdateId = 1;
   let nextChatId = 5000;
 
@@ -45,13 +49,11 @@ describe('worker end to end with the emulator and the simulator', () => {
       LLM_MAX_TOKENS: '4000',
       WORKER_CONCURRENCY: '4',
       SHUTDOWN_GRACE_MS: '2000',
+      UPDATE_MAX_ATTEMPTS: '3',
+      COALESCE_WINDOW_MS: '300',
     });
     worker = await startWorker(config, logger);
-    queue = new Queue<UpdateJob>(queues.updates.name, {
-      connection: redis,
-      prefix,
-      defaultJobOptions: queues.updates.defaultJobOptions,
-    });
+    queue = new Queue(queues.updates.name, { connection: redis, prefix });
   });
 
   afterAll(async () => {
@@ -68,24 +70,26 @@ describe('worker end to end with the emulator and the simulator', () => {
     sim.clearFaults();
   });
 
-  /** A user writes `text`; the update goes straight into the queue, as the gateway would put it. */
-  async function userSays(text: string, chatId: number, opts: JobsOptions = {}) {
+  /** A user writes `text`; the update is accepted exactly as the gateway accepts it. */
+  async function userSays(text: string, chatId: number) {
     const update = emulator.sendUserMessage({ text, chatId, userId: chatId > 0 ? chatId : 777 });
-    const payload: UpdateJob = {
-      botId: 'default',
-      update: update as unknown as UpdateJob['update'],
-      receivedAt: Date.now(),
-    };
-    const job = await queue.add(queues.updates.jobName, payload, {
-      jobId: queues.updates.jobId(payload),
-      ...opts,
-    });
-    return { update, job };
+    const payload = asPayload(update);
+    await accept(payload);
+    return { update, payload };
   }
+  const asPayload = (update: unknown): UpdateJob => ({
+    botId: 'default',
+    update: update as UpdateJob['update'],
+    receivedAt: Date.now(),
+  });
+  const inboxDrained = (chatId: number) =>
+    waitFor(async () => (await inbox.size('default', chatId)) === 0, {
+      what: `chat ${chatId}'s inbox to drain`,
+    });
 
   const botReplies = (chatId: number) => emulator.botMessages(chatId).map((m) => m.text);
 
-  async function finished(jobId: string) {
+  async function finishedJob(jobId: string) {
     return waitFor(
       async () => {
         const state = await queue.getJobState(jobId);
@@ -124,23 +128,19 @@ describe('worker end to end with the emulator and the simulator', () => {
     expect(botReplies(chat)[3]).toMatch(/haven't told me your name/);
   });
 
-  it('does not reply twice to an update that comes back after its job is gone', async () => {
+  it('does not reply twice to an update that comes back after it was answered', async () => {
     const chat = nextChatId++;
-    const { update, job } = await userSays('hello there', chat);
-    expect(await finished(job.id!)).toBe('completed');
-    // Telegram re-delivers after the completed job was removed: a new job, same update.
-    const again: UpdateJob = {
-      botId: 'default',
-      update: update as unknown as UpdateJob['update'],
-      receivedAt: Date.now(),
-    };
-    const second = await queue.add(queues.updates.jobName, again, {
-      jobId: `default-u${update.update_id}-again`,
-    });
-    expect(await finished(second.id!)).toBe('completed');
-    expect(await second.getState()).toBe('completed');
-    expect((await queue.getJob(second.id!))?.returnvalue).toEqual({ handling: 'duplicate' });
+    const { payload } = await userSays('hello there', chat);
+    await waitFor(() => botReplies(chat).length === 1, { what: 'the reply' });
+    await inboxDrained(chat);
+    // Telegram re-delivers the same update later (twice): it is accepted again, and skipped.
+    await accept({ ...payload, receivedAt: Date.now() });
+    await accept({ ...payload, receivedAt: Date.now() });
+    await inboxDrained(chat);
+    await sleep(300);
     expect(botReplies(chat)).toHaveLength(1);
+    const metrics = await (await fetch(`${worker.metricsUrl}/metrics`)).text();
+    expect(metrics).toMatch(/parley_updates_total\{kind="message",handling="duplicate"\} [1-9]/);
   });
 
   it('serves a repeated first-turn prompt from the cache, but never a turn with history', async () => {
@@ -161,61 +161,58 @@ describe('worker end to end with the emulator and the simulator', () => {
     expect(botReplies(a)[1]).toContain('(turn 2)');
   });
 
-  it.each([
-    [
-      'a sticker',
-      {
-        sticker: { file_id: 'x', width: 1, height: 1, is_animated: false, is_video: false, type: 'regular' },
-      },
-    ],
-  ])('acknowledges %s without replying', async (_label, extra) => {
+  it('answers several messages sent in quick succession together, in one LLM call', async () => {
     const chat = nextChatId++;
-    const update = {
-      update_id: 900_000 + nextUpdateId++,
-      message: {
-        message_id: 1,
-        date: 1,
-        chat: { id: chat, type: 'private' },
-        from: { id: chat, is_bot: false, first_name: 'A' },
-        ...extra,
-      },
-    };
-    const job = await queue.add(
-      'telegram-update',
-      { botId: 'default', update: update as unknown as UpdateJob['update'], receivedAt: Date.now() },
-      { jobId: `default-u${update.update_id}` },
-    );
-    expect(await finished(job.id!)).toBe('completed');
-    expect((await queue.getJob(job.id!))?.returnvalue).toEqual({ handling: 'ignored' });
+    const before = sim.stats().requests;
+    await userSays('first line', chat);
+    await userSays('second line', chat);
+    await userSays('third line', chat);
+    await waitFor(() => botReplies(chat).length === 1, { what: 'the combined answer' });
+    await inboxDrained(chat);
+    await sleep(300);
+    expect(botReplies(chat)).toHaveLength(1);
+    expect(botReplies(chat)[0]).toContain('first line second line third line');
+    expect(sim.stats().requests - before).toBe(1);
+    // The next message sees that exchange as one earlier turn.
+    await userSays('and now?', chat);
+    await waitFor(() => botReplies(chat).length === 2, { what: 'the next answer' });
+    expect(botReplies(chat)[1]).toContain('(turn 2)');
+  });
+
+  const plainUpdate = (chatId: number, extra: Record<string, unknown>) => ({
+    update_id: 900_000 + nextUpdateId++,
+    message: {
+      message_id: 1,
+      date: 1,
+      chat: { id: chatId, type: 'private' },
+      from: { id: chatId, is_bot: false, first_name: 'A' },
+      ...extra,
+    },
   });
 
   it.each([
     [
-      'an edited message',
-      (id: number) => ({
-        edited_message: { message_id: 1, date: 1, edit_date: 2, chat: { id, type: 'private' }, text: 'x' },
-      }),
+      'a sticker',
+      (id: number) => plainUpdate(id, { sticker: { file_id: 'x', width: 1, height: 1, type: 'regular' } }),
     ],
     [
-      'a callback query',
+      'an edited message',
       (id: number) => ({
-        callback_query: {
-          id: 'cb',
-          from: { id, is_bot: false, first_name: 'A' },
-          chat_instance: 'c',
-          data: 'd',
-        },
+        update_id: 900_000 + nextUpdateId++,
+        edited_message: { message_id: 1, date: 1, edit_date: 2, chat: { id, type: 'private' }, text: 'x' },
       }),
     ],
     [
       'a channel post',
       (id: number) => ({
+        update_id: 900_000 + nextUpdateId++,
         channel_post: { message_id: 1, date: 1, chat: { id: -id, type: 'channel' }, text: 'x' },
       }),
     ],
     [
       'a group message',
       (id: number) => ({
+        update_id: 900_000 + nextUpdateId++,
         message: {
           message_id: 1,
           date: 1,
@@ -226,45 +223,63 @@ describe('worker end to end with the emulator and the simulator', () => {
       }),
     ],
   ])('acknowledges %s without replying and counts it', async (_label, make) => {
-    const updateId = 900_000 + nextUpdateId++;
-    const update = { update_id: updateId, ...make(nextChatId++) };
-    const job = await queue.add(
-      'telegram-update',
-      { botId: 'default', update: update as unknown as UpdateJob['update'], receivedAt: Date.now() },
-      { jobId: `default-u${updateId}` },
-    );
-    expect(await finished(job.id!)).toBe('completed');
+    const chat = nextChatId++;
+    const update = make(chat);
+    const kind = Object.keys(update).find((k) => k !== 'update_id') ?? '';
+    const before = emulator.calls({ method: 'sendMessage' }).length;
+    expect(await accept(asPayload(update))).toBe('lane');
+    await inboxDrained(updateChatId(asPayload(update).update) ?? 0);
+    expect(emulator.calls({ method: 'sendMessage' }).length).toBe(before);
     const metrics = await (await fetch(`${worker.metricsUrl}/metrics`)).text();
-    expect(metrics).toMatch(/parley_updates_total\{kind="[a-z_]+",handling="ignored"\} [1-9]/);
+    expect(metrics).toMatch(new RegExp(`parley_updates_total\\{kind="${kind}",handling="ignored"\\} [1-9]`));
   });
 
-  it('fails an invalid payload at once, without retries', async () => {
-    const job = await queue.add(
-      'telegram-update',
-      { botId: 'default', update: { nope: true } } as unknown as UpdateJob,
-      {
-        jobId: 'default-invalid-1',
+  it('acknowledges an update without a chat (a callback query) as a job of its own', async () => {
+    const update = {
+      update_id: 900_000 + nextUpdateId++,
+      callback_query: {
+        id: 'cb',
+        from: { id: 1, is_bot: false, first_name: 'A' },
+        chat_instance: 'c',
+        data: 'd',
       },
-    );
-    expect(await finished(job.id!)).toBe('failed');
+    };
+    expect(await accept(asPayload(update))).toBe('job');
+    expect(await finishedJob(`default-u${update.update_id}`)).toBe('completed');
+    expect((await queue.getJob(`default-u${update.update_id}`))?.returnvalue).toEqual({
+      handling: 'ignored',
+    });
+  });
+
+  it('moves an update it cannot read to the dead letters and goes on with the chat', async () => {
+    const chat = nextChatId++;
+    await redis.zadd(keys.inbox('default', chat), 1, '1');
+    await redis.hset(keys.inboxData('default', chat), '1', '{"not":"an update"}');
+    await userSays('still there?', chat);
+    await waitFor(() => botReplies(chat).length === 1, { what: 'the answer after the bad update' });
+    const letters = await worker.deps.deadLetters.list(50);
+    expect(letters.find((l) => l.chatId === chat && l.updateId === 1)?.reason).toMatch(/cannot be read/);
+  });
+
+  it('fails a lane job whose payload is invalid at once, without retries', async () => {
+    const job = await queue.add('chat-lane', { nope: true }, { jobId: 'lane-invalid-1', attempts: 5 });
+    expect(await finishedJob(job.id!)).toBe('failed');
     const failed = await queue.getJob(job.id!);
     expect(failed?.attemptsMade).toBe(1);
-    expect(failed?.failedReason).toMatch(/invalid updates payload/);
+    expect(failed?.failedReason).toMatch(/invalid chat-lane payload/);
   });
 
   it('retries LLM failures and, on the last attempt, sends one apology instead of silence', async () => {
     const chat = nextChatId++;
     sim.injectFault({ status: 500, probability: 1 });
-    const { job } = await userSays('are you there?', chat, {
-      attempts: 3,
-      backoff: { type: 'fixed', delay: 50 },
-    });
-    expect(await finished(job.id!)).toBe('completed');
-    expect(botReplies(chat)).toHaveLength(1);
+    const before = sim.stats().requests;
+    await userSays('are you there?', chat);
+    await waitFor(() => botReplies(chat).length === 1, { what: 'the apology', timeoutMs: 20_000 });
     expect(botReplies(chat)[0]).toMatch(/can't answer right now/);
-    // BullMQ counts the final, successful run as an attempt too: two failures, then the apology.
-    expect((await queue.getJob(job.id!))?.attemptsMade).toBe(3);
-  });
+    // Two failed attempts, then the third (last) one apologises after one more failure.
+    expect(sim.stats().requests - before).toBe(3);
+    await inboxDrained(chat);
+  }, 30_000);
 
   it('waits out a Telegram 429 and still replies exactly once', async () => {
     const chat = nextChatId++;
@@ -275,7 +290,7 @@ describe('worker end to end with the emulator and the simulator', () => {
     expect(botReplies(chat)).toHaveLength(1);
   });
 
-  it('does not retry when the user blocked the bot', async () => {
+  it('dead-letters a reply Telegram refuses with 403, marks the chat inactive, and does not retry', async () => {
     const chat = nextChatId++;
     emulator.failNext({
       method: 'sendMessage',
@@ -284,11 +299,12 @@ describe('worker end to end with the emulator and the simulator', () => {
       description: 'Forbidden: bot was blocked by the user',
       times: 5,
     });
-    const { job } = await userSays('hello?', chat);
-    expect(await finished(job.id!)).toBe('failed');
-    const failed = await queue.getJob(job.id!);
-    expect(failed?.attemptsMade).toBe(1);
-    expect(failed?.failedReason).toMatch(/blocked by the user/);
+    const { update } = await userSays('hello?', chat);
+    await inboxDrained(chat);
+    expect(emulator.calls({ method: 'sendMessage', chatId: chat })).toHaveLength(1);
+    const letters = await worker.deps.deadLetters.list(50);
+    expect(letters.find((l) => l.updateId === update.update_id)?.reason).toMatch(/blocked by the user/);
+    expect(await redis.get(keys.chatInactive('default', chat))).toBe('1');
   });
 
   it('splits an answer longer than 4096 characters into several messages', async () => {

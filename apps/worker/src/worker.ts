@@ -1,15 +1,15 @@
 import type { WorkerConfig } from '@parley/config';
-import { queues, type UpdateJob } from '@parley/contracts';
+import { LANE_BACKOFF_TYPE, queues } from '@parley/contracts';
 import type { Logger } from '@parley/logging';
-import { instrumentProcessor, registerQueueGauges } from '@parley/metrics';
+import { registerQueueGauges } from '@parley/metrics';
 import { createWorkerConnection, pingWithTimeout } from '@parley/redis';
 import { loadBotInfo } from '@parley/telegram';
-import { Queue, Worker } from 'bullmq';
+import { Worker } from 'bullmq';
 import type { UserFromGetMe } from 'grammy/types';
 import { createBotComposer } from './bot/composer';
 import { createWorkerDeps, type WorkerDeps } from './deps';
 import { createWorkerHttpServer } from './http-server';
-import { createUpdateProcessor } from './update-processor';
+import { createUpdatesProcessor } from './processors/updates-processor';
 
 export interface RunningWorker {
   deps: WorkerDeps;
@@ -35,19 +35,20 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
     return botInfo;
   };
 
-  const processor = instrumentProcessor(
-    queues.updates.name,
-    deps.metrics,
-    createUpdateProcessor(deps, createBotComposer(), getBotInfo),
-  );
+  const processor = createUpdatesProcessor(deps, createBotComposer(), getBotInfo);
   const connection = createWorkerConnection(config.redisUrl, {
     connectionName: `parley-worker-${config.botId}-bq`,
   });
   connection.on('error', () => {});
-  const worker = new Worker<UpdateJob>(queues.updates.name, processor, {
+  const worker = new Worker(queues.updates.name, processor, {
     connection,
     prefix: config.keyPrefix,
     concurrency: config.concurrency,
+    lockDuration: config.lockDurationMs,
+    stalledInterval: config.stalledIntervalMs,
+    // A lane whose worker was killed is picked up again, however often that happens.
+    maxStalledCount: 100,
+    settings: { backoffStrategy: laneBackoff },
   });
   let lastWorkerError = 0;
   worker.on('error', (err) => {
@@ -66,9 +67,15 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
     );
   });
 
-  const statsQueue = new Queue(queues.updates.name, { connection: deps.redis, prefix: config.keyPrefix });
-  statsQueue.on('error', () => {});
-  registerQueueGauges(deps.registry, [{ name: queues.updates.name, queue: statsQueue }]);
+  registerQueueGauges(deps.registry, [{ name: queues.updates.name, queue: deps.updatesQueue }]);
+  // Idempotent across pods: one scheduler, whichever worker upserts it.
+  await deps.updatesQueue
+    .upsertJobScheduler(
+      'sweep-lanes',
+      { every: config.lanes.sweepIntervalMs },
+      { name: 'sweep-lanes', data: {}, opts: queues.updates.jobs['sweep-lanes'].options },
+    )
+    .catch((err) => logger.warn({ err }, 'could not schedule the lane sweeper; retried at next start'));
 
   const http = createWorkerHttpServer(
     deps.registry,
@@ -96,7 +103,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
         logger.warn('grace period over; handing unfinished jobs back to the queue');
         await worker.close(true);
       }
-      await statsQueue.close().catch(() => {});
+      await deps.updatesQueue.close().catch(() => {});
       await new Promise((r) => http.close(r));
       connection.disconnect();
       deps.redis.disconnect();
@@ -104,4 +111,11 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
     return closing;
   };
   return { deps, metricsUrl, close };
+}
+
+/** Lanes retry quickly at first, then every 30 s at most, with jitter so that pods do not align. */
+function laneBackoff(attemptsMade: number, type?: string): number {
+  if (type !== LANE_BACKOFF_TYPE) return 1_000;
+  const base = Math.min(1_000 * 2 ** Math.max(0, attemptsMade - 1), 30_000);
+  return Math.round(base * (0.5 + Math.random()));
 }

@@ -28,7 +28,34 @@ const workerEnvSchema = z
     LLM_MAX_RETRIES: envInt('must be an integer between 0 and 5', { min: 0, max: 5 }).default(1),
     SYSTEM_PROMPT: envString('must be text').default(DEFAULT_SYSTEM_PROMPT),
     WORKER_CONCURRENCY: envInt('must be an integer between 1 and 1000', { min: 1, max: 1_000 }).default(32),
-    JOB_ATTEMPTS: envInt('must be an integer between 1 and 50', { min: 1, max: 50 }).default(6),
+    UPDATE_MAX_ATTEMPTS: envInt('must be an integer between 1 and 100', { min: 1, max: 100 }).default(6),
+    COALESCE_WINDOW_MS: envInt('must be milliseconds between 0 and 10000 (0 turns coalescing off)', {
+      min: 0,
+      max: 10_000,
+    }).default(500),
+    COALESCE_MAX_WAIT_MS: envInt('must be milliseconds between 0 and 30000', { min: 0, max: 30_000 }).default(
+      2_000,
+    ),
+    COALESCE_MAX_MESSAGES: envInt('must be an integer between 1 and 50', { min: 1, max: 50 }).default(5),
+    LANE_MAX_BATCHES_PER_RUN: envInt('must be an integer between 1 and 1000', { min: 1, max: 1_000 }).default(
+      10,
+    ),
+    LANE_SWEEP_INTERVAL_MS: envInt('must be milliseconds between 1000 and 3600000', {
+      min: 1_000,
+      max: 3_600_000,
+    }).default(30_000),
+    LANE_STALE_AFTER_MS: envInt('must be milliseconds between 1000 and 3600000', {
+      min: 1_000,
+      max: 3_600_000,
+    }).default(60_000),
+    WORKER_LOCK_DURATION_MS: envInt('must be milliseconds between 5000 and 600000', {
+      min: 5_000,
+      max: 600_000,
+    }).default(30_000),
+    WORKER_STALLED_INTERVAL_MS: envInt('must be milliseconds between 1000 and 600000', {
+      min: 1_000,
+      max: 600_000,
+    }).default(30_000),
     HISTORY_MAX_MESSAGES: envInt('must be an integer between 0 and 500', { min: 0, max: 500 }).default(20),
     HISTORY_TTL_SECONDS: envInt('must be seconds between 60 and 31536000', {
       min: 60,
@@ -74,7 +101,13 @@ export interface WorkerConfig {
   llm: LlmSettings;
   systemPrompt: string;
   concurrency: number;
-  jobAttempts: number;
+  /** A job whose worker stops renewing its lock for this long is given to another worker. */
+  lockDurationMs: number;
+  stalledIntervalMs: number;
+  /** Attempts at one update before the user gets an apology (LLM down) or it is dead-lettered. */
+  updateMaxAttempts: number;
+  coalesce: { windowMs: number; maxWaitMs: number; maxMessages: number };
+  lanes: { maxBatchesPerRun: number; sweepIntervalMs: number; staleAfterMs: number };
   history: { maxMessages: number; ttlSeconds: number };
   cache: { enabled: boolean; ttlSeconds: number };
   metrics: { host: string; port: number };
@@ -104,7 +137,19 @@ export function loadWorkerConfig(env: Record<string, string | undefined>): Worke
     },
     systemPrompt: e.SYSTEM_PROMPT,
     concurrency: e.WORKER_CONCURRENCY,
-    jobAttempts: e.JOB_ATTEMPTS,
+    lockDurationMs: e.WORKER_LOCK_DURATION_MS,
+    stalledIntervalMs: e.WORKER_STALLED_INTERVAL_MS,
+    updateMaxAttempts: e.UPDATE_MAX_ATTEMPTS,
+    coalesce: {
+      windowMs: e.COALESCE_WINDOW_MS,
+      maxWaitMs: e.COALESCE_MAX_WAIT_MS,
+      maxMessages: e.COALESCE_MAX_MESSAGES,
+    },
+    lanes: {
+      maxBatchesPerRun: e.LANE_MAX_BATCHES_PER_RUN,
+      sweepIntervalMs: e.LANE_SWEEP_INTERVAL_MS,
+      staleAfterMs: e.LANE_STALE_AFTER_MS,
+    },
     history: { maxMessages: e.HISTORY_MAX_MESSAGES, ttlSeconds: e.HISTORY_TTL_SECONDS },
     cache: { enabled: e.CACHE_ENABLED, ttlSeconds: e.CACHE_TTL_SECONDS },
     metrics: { host: e.METRICS_HOST, port: e.METRICS_PORT },

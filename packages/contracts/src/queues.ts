@@ -27,7 +27,11 @@ export type ChatLaneJob = z.infer<typeof chatLaneJobSchema>;
 export const sweepLanesJobSchema = z.object({});
 export type SweepLanesJob = z.infer<typeof sweepLanesJobSchema>;
 
-export const busyNoticeJobSchema = z.object({ botId: botIdSchema, chatId: z.number().int(), updateId: z.number().int() });
+export const busyNoticeJobSchema = z.object({
+  botId: botIdSchema,
+  chatId: z.number().int(),
+  updateId: z.number().int(),
+});
 export type BusyNoticeJob = z.infer<typeof busyNoticeJobSchema>;
 
 export interface JobContract<TPayload> {

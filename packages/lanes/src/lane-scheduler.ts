@@ -20,7 +20,13 @@ export async function armLane(queue: Queue, botId: string, chatId: number): Prom
 }
 
 /** Index of chats with work, read by the sweeper to re-arm lanes that were lost. */
-export async function markPending(redis: Redis, keys: Keyspace, botId: string, chatId: number, now = Date.now()) {
+export async function markPending(
+  redis: Redis,
+  keys: Keyspace,
+  botId: string,
+  chatId: number,
+  now = Date.now(),
+) {
   await redis.zadd(keys.pendingLanes(), 'NX', now, `${botId}:${chatId}`);
 }
 

@@ -18,7 +18,10 @@ afterAll(async () => {
 const payload = (updateId: number, chatId = 7): UpdateJob => ({
   botId: 'default',
   receivedAt: Date.now(),
-  update: { update_id: updateId, message: { message_id: updateId, date: 1, chat: { id: chatId, type: 'private' }, text: `m${updateId}` } },
+  update: {
+    update_id: updateId,
+    message: { message_id: updateId, date: 1, chat: { id: chatId, type: 'private' }, text: `m${updateId}` },
+  },
 });
 
 describe('inbox', () => {

@@ -1,7 +1,7 @@
 import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
 import type { WorkerMetrics } from './worker-metrics';
 
-type Processor<T, R> = (job: Job<T>) => Promise<R>;
+type Processor<T, R> = (job: Job<T>, token?: string) => Promise<R>;
 
 /**
  * Wraps a BullMQ processor once for all queues: records how long the job waited, how long it
@@ -12,14 +12,14 @@ export function instrumentProcessor<T, R>(
   metrics: Pick<WorkerMetrics, 'jobs' | 'jobWait' | 'jobDuration' | 'lastJobTimestamp'>,
   processor: Processor<T, R>,
 ): Processor<T, R> {
-  return async (job) => {
+  return async (job, token) => {
     const started = Date.now();
     // Only the first attempt's wait says something about capacity; retries wait on purpose.
     if (job.attemptsMade === 0)
       metrics.jobWait.observe({ queue }, Math.max(0, started - job.timestamp) / 1000);
     let outcome: 'completed' | 'retried' | 'delayed' | 'failed' = 'completed';
     try {
-      return await processor(job);
+      return await processor(job, token);
     } catch (err) {
       const attempts = job.opts.attempts ?? 1;
       const lastAttempt = job.attemptsMade + 1 >= attempts;

@@ -5,9 +5,13 @@ import { texts } from './texts';
 import { keepTyping } from './typing';
 import type { ParleyContext } from './update-scope';
 
-/** A private-chat text message: answer it with the LLM, in the context of the conversation. */
-export async function answerWithLlm(ctx: ParleyContext, text: string): Promise<void> {
+/**
+ * A private-chat text message: answer it with the LLM, in the context of the conversation.
+ * Messages sent in quick succession arrive here together (scope.batchTexts) and get one answer.
+ */
+export async function answerWithLlm(ctx: ParleyContext, messageText: string): Promise<void> {
   const { deps, job } = ctx.scope;
+  const text = ctx.scope.batchTexts?.join('\n') ?? messageText;
   const chatId = ctx.chat?.id ?? 0;
   const historyKey = deps.keys.history(job.botId, chatId);
   await replyOnce(

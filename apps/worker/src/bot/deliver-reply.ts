@@ -33,6 +33,14 @@ export async function deliverReply(
   }
 }
 
+/** Telegram refuses to deliver to this chat (bot blocked, kicked, chat deleted): never retried. */
+export class ChatUnavailableError extends UnrecoverableError {
+  constructor(description: string) {
+    super(`telegram refused the reply: ${description}`);
+    this.name = 'ChatUnavailableError';
+  }
+}
+
 /** Decides what a failed Bot API call means for the job. */
 export function toJobError(err: unknown): unknown {
   const failure = classifyTelegramError(err);
@@ -40,6 +48,7 @@ export function toJobError(err: unknown): unknown {
     case 'rate_limited':
       return new RetryLaterError(failure.retryAfterSeconds * 1000, failure.description);
     case 'forbidden':
+      return new ChatUnavailableError(failure.description);
     case 'bad_request':
     case 'cannot_parse_entities':
       // Retrying cannot change Telegram's answer (bot blocked, chat gone, request invalid).

@@ -1,4 +1,5 @@
 import type { ChainableCommander } from 'ioredis';
+import { execOrThrow } from '../exec-or-throw';
 import { deliverReply } from './deliver-reply';
 import type { Handling, ParleyContext } from './update-scope';
 
