@@ -1,4 +1,5 @@
 import { GrammyError, HttpError } from 'grammy';
+import { OutboundPausedError } from './outbound/paused-error';
 
 export type TelegramFailure =
   | { kind: 'rate_limited'; retryAfterSeconds: number; description: string }
@@ -12,6 +13,14 @@ export type TelegramFailure =
 
 /** Maps an error from grammY's client to what the worker should do about it. */
 export function classifyTelegramError(err: unknown): TelegramFailure | undefined {
+  // Held back by the shared limiter before reaching Telegram: the same remedy as a 429.
+  if (err instanceof OutboundPausedError) {
+    return {
+      kind: 'rate_limited',
+      retryAfterSeconds: Math.ceil(err.retryAfterMs / 1_000),
+      description: err.message,
+    };
+  }
   if (err instanceof GrammyError) {
     const description = err.description;
     if (err.error_code === 429) {
