@@ -11,7 +11,7 @@ import { createLlmClient, createResponseCache, type ResponseCache } from '@parle
 import type { Logger } from '@parley/logging';
 import { createRegistry, createWorkerMetrics, type Registry, type WorkerMetrics } from '@parley/metrics';
 import { createCommandConnection, type Redis } from '@parley/redis';
-import { createTelegramApi } from '@parley/telegram';
+import { createOutboundLimiter, createTelegramApi } from '@parley/telegram';
 import { Queue } from 'bullmq';
 import type { Api } from 'grammy';
 import type OpenAI from 'openai';
@@ -60,6 +60,16 @@ export function createWorkerDeps(
     api: createTelegramApi({
       token: config.telegram.botToken,
       apiRoot: config.telegram.apiRoot,
+      // Flood limits apply to the bot, not the pod: every pod books its sends in Redis.
+      limiter: createOutboundLimiter(redis, {
+        keyPrefix: config.keyPrefix,
+        botId: config.botId,
+        globalPerSecond: config.telegram.limits.globalPerSecond,
+        perChatPerSecond: config.telegram.limits.chatPerSecond,
+        perChatBurst: config.telegram.limits.chatBurst,
+        perGroupPerMinute: config.telegram.limits.groupPerMinute,
+      }),
+      maxLimiterWaitMs: config.telegram.limits.maxWaitMs,
       observe: ({ method, outcome, seconds }) => {
         metrics.telegramCalls.inc({ method, outcome });
         metrics.telegramLatency.observe({ method }, seconds);

@@ -290,6 +290,21 @@ describe('worker end to end with the emulator and the simulator', () => {
     expect(botReplies(chat)).toHaveLength(1);
   });
 
+  it('parks the chat for a long Telegram flood wait, shared with every pod, then replies once', async () => {
+    const chat = nextChatId++;
+    emulator.failNext({ method: 'sendMessage', chatId: chat, errorCode: 429, retryAfter: 6, times: 1 });
+    const started = Date.now();
+    await userSays('hello after a long flood wait', chat);
+    await waitFor(() => botReplies(chat).length === 1, { what: 'reply after the pause', timeoutMs: 15_000 });
+    // Telegram was not asked again before retry_after had passed.
+    const sends = emulator.calls({ method: 'sendMessage', chatId: chat });
+    expect(sends).toHaveLength(2);
+    expect((sends[1]?.at ?? 0) - (sends[0]?.at ?? 0)).toBeGreaterThanOrEqual(5_500);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(5_500);
+    const metrics = await (await fetch(`${worker.metricsUrl}/metrics`)).text();
+    expect(metrics).toMatch(/parley_worker_jobs_total\{queue="updates",outcome="delayed"\} [1-9]/);
+  }, 20_000);
+
   it('dead-letters a reply Telegram refuses with 403, marks the chat inactive, and does not retry', async () => {
     const chat = nextChatId++;
     emulator.failNext({

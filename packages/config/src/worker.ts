@@ -56,6 +56,23 @@ const workerEnvSchema = z
       min: 1_000,
       max: 600_000,
     }).default(30_000),
+    TELEGRAM_GLOBAL_PER_SECOND: envInt(
+      'must be an integer between 1 and 1000 (30 normally, up to 1000 with paid broadcasts)',
+      {
+        min: 1,
+        max: 1_000,
+      },
+    ).default(30),
+    TELEGRAM_CHAT_PER_SECOND: envNumber('must be a number between 0.1 and 30', { min: 0.1, max: 30 }).default(
+      1,
+    ),
+    TELEGRAM_CHAT_BURST: envInt('must be an integer between 1 and 30', { min: 1, max: 30 }).default(3),
+    TELEGRAM_GROUP_PER_MINUTE: envInt('must be an integer between 1 and 600', { min: 1, max: 600 }).default(
+      20,
+    ),
+    TELEGRAM_MAX_WAIT_MS: envInt('must be milliseconds between 0 and 30000', { min: 0, max: 30_000 }).default(
+      3_000,
+    ),
     HISTORY_MAX_MESSAGES: envInt('must be an integer between 0 and 500', { min: 0, max: 500 }).default(20),
     HISTORY_TTL_SECONDS: envInt('must be seconds between 60 and 31536000', {
       min: 60,
@@ -97,7 +114,18 @@ export interface WorkerConfig {
   botId: string;
   logLevel: string;
   logMessageText: boolean;
-  telegram: { botToken: string; apiRoot: string };
+  telegram: {
+    botToken: string;
+    apiRoot: string;
+    /** Outbound limits shared by every pod through Redis. */
+    limits: {
+      globalPerSecond: number;
+      chatPerSecond: number;
+      chatBurst: number;
+      groupPerMinute: number;
+      maxWaitMs: number;
+    };
+  };
   llm: LlmSettings;
   systemPrompt: string;
   concurrency: number;
@@ -125,7 +153,17 @@ export function loadWorkerConfig(env: Record<string, string | undefined>): Worke
     botId: e.BOT_ID,
     logLevel: e.LOG_LEVEL,
     logMessageText: e.LOG_MESSAGE_TEXT,
-    telegram: { botToken: e.TELEGRAM_BOT_TOKEN, apiRoot: e.TELEGRAM_API_ROOT },
+    telegram: {
+      botToken: e.TELEGRAM_BOT_TOKEN,
+      apiRoot: e.TELEGRAM_API_ROOT,
+      limits: {
+        globalPerSecond: e.TELEGRAM_GLOBAL_PER_SECOND,
+        chatPerSecond: e.TELEGRAM_CHAT_PER_SECOND,
+        chatBurst: e.TELEGRAM_CHAT_BURST,
+        groupPerMinute: e.TELEGRAM_GROUP_PER_MINUTE,
+        maxWaitMs: e.TELEGRAM_MAX_WAIT_MS,
+      },
+    },
     llm: {
       baseURL: e.OPENAI_BASE_URL,
       apiKey: e.OPENAI_API_KEY,

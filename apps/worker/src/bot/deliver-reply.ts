@@ -1,4 +1,4 @@
-import { classifyTelegramError, splitText } from '@parley/telegram';
+import { classifyTelegramError, sendTextSafely, splitText } from '@parley/telegram';
 import { UnrecoverableError } from 'bullmq';
 import { RetryLaterError } from './errors';
 import type { ParleyContext } from './update-scope';
@@ -23,8 +23,11 @@ export async function deliverReply(
     const text = parts[i] ?? '';
     let messageId: number;
     try {
-      // Plain text: LLM output is not valid Telegram markup, and a parse error must never lose a reply.
-      messageId = (await deps.api.sendMessage(chatId, text)).message_id;
+      // Plain text for now: LLM output is not valid Telegram markup. sendTextSafely falls back to
+      // plain text on a parse error, so a formatting problem can never lose a reply.
+      const [id] = await sendTextSafely(deps.api, chatId, text);
+      if (id === undefined) throw new Error('Telegram returned no message id');
+      messageId = id;
     } catch (err) {
       throw toJobError(err);
     }
