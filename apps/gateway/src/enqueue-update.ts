@@ -9,7 +9,10 @@ export class QueueUnavailableError extends Error {
   }
 }
 
-type EnqueueDeps = Pick<GatewayDeps, 'config' | 'updatesQueue' | 'metrics' | 'inbox' | 'redis' | 'keys'>;
+type EnqueueDeps = Pick<GatewayDeps, 'config' | 'updatesQueue' | 'metrics' | 'inbox' | 'redis' | 'keys'> & {
+  /** Runs after the update is stored (the overload notice); its failure never fails the update. */
+  afterAccept?: (payload: UpdateJob) => Promise<void>;
+};
 
 /**
  * Stores an update durably. Resolves only once Redis has acknowledged every write; rejects with
@@ -38,4 +41,5 @@ export async function enqueueUpdate(deps: EnqueueDeps, update: TelegramUpdate): 
   } finally {
     clearTimeout(timer);
   }
+  await deps.afterAccept?.(payload).catch(() => {});
 }

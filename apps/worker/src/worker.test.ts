@@ -322,6 +322,24 @@ describe('worker end to end with the emulator and the simulator', () => {
     expect(await redis.get(keys.chatInactive('default', chat))).toBe('1');
   });
 
+  it('sends a queued "busy" notice once, ahead of the backlog', async () => {
+    const chat = nextChatId++;
+    emulator.sendUserMessage({ text: 'anyone?', chatId: chat });
+    const notices = new Queue(queues.notices.name, { connection: redis, prefix });
+    const data = { botId: 'default', chatId: chat, updateId: 4242 };
+    await notices.add('busy-notice', data, { jobId: `notice-default-${chat}-4242` });
+    await waitFor(() => botReplies(chat).length === 1, { what: 'the notice' });
+    expect(botReplies(chat)[0]).toMatch(/queued/);
+    // The same notice again (a retried job): not sent twice.
+    await notices.add('busy-notice', data, { jobId: `notice-default-${chat}-4242-again` });
+    await waitFor(async () => (await notices.getJobCountByTypes('waiting', 'active')) === 0, {
+      what: 'notices done',
+    });
+    await sleep(200);
+    expect(botReplies(chat)).toHaveLength(1);
+    await notices.close();
+  });
+
   it('splits an answer longer than 4096 characters into several messages', async () => {
     const chat = nextChatId++;
     await userSays('tell me everything [[sim:tokens=2500]]', chat);

@@ -9,6 +9,7 @@ import type { UserFromGetMe } from 'grammy/types';
 import { createBotComposer } from './bot/composer';
 import { createWorkerDeps, type WorkerDeps } from './deps';
 import { createWorkerHttpServer } from './http-server';
+import { createNoticesProcessor } from './processors/notices-processor';
 import { createUpdatesProcessor } from './processors/updates-processor';
 
 export interface RunningWorker {
@@ -50,6 +51,12 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
     maxStalledCount: 100,
     settings: { backoffStrategy: laneBackoff },
   });
+  const noticesWorker = new Worker(queues.notices.name, createNoticesProcessor(deps), {
+    connection,
+    prefix: config.keyPrefix,
+    concurrency: 4,
+  });
+  noticesWorker.on('error', () => {});
   let lastWorkerError = 0;
   worker.on('error', (err) => {
     if (Date.now() - lastWorkerError > 10_000) {
@@ -94,14 +101,14 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
-      const graceful = worker.close();
+      const graceful = Promise.all([worker.close(), noticesWorker.close()]);
       const inTime = await Promise.race([
         graceful.then(() => true),
         new Promise<boolean>((r) => setTimeout(() => r(false), config.shutdownGraceMs).unref()),
       ]);
       if (!inTime) {
         logger.warn('grace period over; handing unfinished jobs back to the queue');
-        await worker.close(true);
+        await Promise.all([worker.close(true), noticesWorker.close(true)]);
       }
       await deps.updatesQueue.close().catch(() => {});
       await new Promise((r) => http.close(r));

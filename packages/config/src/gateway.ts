@@ -19,6 +19,10 @@ const gatewayEnvSchema = z
       min: 1_024,
       max: 10_485_760,
     }).default(1_048_576),
+    BUSY_NOTICE_AFTER_MS: envInt('must be milliseconds between 0 and 3600000 (0 turns the notice off)', {
+      min: 0,
+      max: 3_600_000,
+    }).default(20_000),
     ENQUEUE_TIMEOUT_MS: envInt('must be milliseconds between 50 and 30000', { min: 50, max: 30_000 }).default(
       2_000,
     ),
@@ -45,6 +49,8 @@ export interface GatewayConfig {
   telegram: { webhookSecret: string; apiRoot: string; botToken?: string };
   ingestMode: 'webhook' | 'polling';
   enqueueTimeoutMs: number;
+  /** When the backlog's oldest update has waited this long, chats get one "busy, queued" notice. */
+  busyNoticeAfterMs: number;
   shutdownGraceMs: number;
 }
 
@@ -71,6 +77,7 @@ export function loadGatewayConfig(env: Record<string, string | undefined>): Gate
     },
     ingestMode: e.INGEST_MODE,
     enqueueTimeoutMs: e.ENQUEUE_TIMEOUT_MS,
+    busyNoticeAfterMs: e.BUSY_NOTICE_AFTER_MS,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
   };
 }

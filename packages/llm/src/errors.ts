@@ -1,4 +1,5 @@
 import OpenAI from 'openai';
+import { AllBackendsFailedError } from './resilience/errors';
 
 export type LlmOutcome =
   | 'ok'
@@ -20,6 +21,7 @@ export interface LlmFailure {
 /** Maps the openai SDK's typed errors to what the worker should do. */
 export function classifyLlmError(err: unknown): LlmFailure {
   const message = err instanceof Error ? err.message : String(err);
+  if (err instanceof AllBackendsFailedError) return allBackendsFailure(err);
   // Order matters: the timeout error is a subclass of the connection error.
   if (err instanceof OpenAI.APIConnectionTimeoutError)
     return { outcome: 'timeout', retryable: true, message };
@@ -38,6 +40,19 @@ export function classifyLlmError(err: unknown): LlmFailure {
     return { outcome: transient ? 'server_error' : 'client_error', retryable: transient, message };
   }
   return { outcome: 'connection_error', retryable: true, message };
+}
+
+/**
+ * The resilient client already tried every backend; what it learnt decides the retry:
+ * `rate_limited` when every backend was rate limited or paused, `client_error` when no backend
+ * will take this request, otherwise `server_error`.
+ */
+function allBackendsFailure(err: AllBackendsFailedError): LlmFailure {
+  const limited = err.attempts.every((a) => a.outcome === 'rate_limited' || a.outcome === 'skipped_paused');
+  const outcome = !err.retryable ? 'client_error' : limited ? 'rate_limited' : 'server_error';
+  const failure: LlmFailure = { outcome, retryable: err.retryable, message: err.message };
+  if (err.retryAfterMs !== undefined) failure.retryAfterMs = err.retryAfterMs;
+  return failure;
 }
 
 function retryAfterMs(headers: Headers | undefined): number | undefined {

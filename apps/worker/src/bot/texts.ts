@@ -15,5 +15,6 @@ export const texts = {
   reset: 'Done. I have forgotten our conversation; the next message starts a new one.',
   llmUnavailable:
     "Sorry, I can't answer right now: the language model is not responding. Please try again in a few minutes.",
+  busy: "I'm getting a lot of messages right now. Yours is queued and I'll answer as soon as I can.",
   emptyAnswer: "Sorry, I couldn't come up with an answer to that. Could you rephrase it?",
 };

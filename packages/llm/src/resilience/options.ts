@@ -1,0 +1,143 @@
+import type { Redis } from 'ioredis';
+import type { ChatMessage, ChatResult } from '../chat';
+import type { LlmOutcome } from '../errors';
+import type { BreakerState } from './breaker';
+
+/** One OpenAI-compatible endpoint and the model to ask there. */
+export interface LlmBackend {
+  /** Short stable name used in Redis keys and metric labels: 1–32 of `a-z 0-9 _ -`. */
+  name: string;
+  /** Base URL of the OpenAI-compatible API, e.g. `http://vllm:8000/v1`. */
+  baseURL: string;
+  /** Local servers often take no key. */
+  apiKey?: string;
+  /** Model id on this backend; backends may serve the same model under different names. */
+  model: string;
+}
+
+/** Breaker tuning; all values in ms except the threshold. */
+export interface BreakerOptions {
+  /** Failures within `windowMs` that open the circuit. @defaultValue 5 */
+  failureThreshold?: number;
+  /** Length of the sliding window in which failures are counted. @defaultValue 30000 */
+  windowMs?: number;
+  /** How long an open circuit skips the backend before one trial call is let through. @defaultValue 30000 */
+  openMs?: number;
+}
+
+/** One call, or one skipped backend, for metrics. */
+export interface ResilientLlmEvent {
+  backend: string;
+  model: string;
+  outcome: LlmOutcome | 'skipped_paused' | 'skipped_open';
+  /** Duration of the call; 0 for a skipped backend. */
+  seconds: number;
+  promptTokens?: number;
+  completionTokens?: number;
+}
+
+export interface ResilientLlmOptions {
+  /** Primary first, then fallbacks in the order they should be tried. At least one. */
+  backends: LlmBackend[];
+  /**
+   * Where the shared state lives (pauses, failure windows, open circuits, trial locks), so that
+   * every pod sees what any pod learnt. Use a connection that fails commands rather than
+   * queueing them forever: on a Redis error the backend is called as if its circuit were closed.
+   */
+  redis: Redis;
+  /** Prefix of every key, e.g. `parley` → `parley:llm:{primary}:pause`. */
+  keyPrefix: string;
+  /** Per-request timeout of the SDK. */
+  timeoutMs: number;
+  /**
+   * Retries inside the SDK per backend, before moving on to the next backend. 0 fails over
+   * fastest; with more, a 429 is first retried by the SDK on the same backend.
+   */
+  maxRetries: number;
+  /** Circuit breaker per backend, shared by all pods. */
+  breaker?: BreakerOptions;
+  /** Pause after a 429 that carries no `retry-after`/`retry-after-ms`. @defaultValue 5000 */
+  defaultRateLimitPauseMs?: number;
+  /** Called for every call and every skipped backend (wire metrics here). @defaultValue none */
+  observe?: (e: ResilientLlmEvent) => void;
+  /**
+   * Called when this process moves a circuit: `open` when its failure opened (or re-opened) it,
+   * `half_open` when it won the trial after the open period, `closed` when its trial succeeded.
+   * Each transition is therefore reported by exactly one pod. @defaultValue none
+   */
+  onBreakerChange?: (e: { backend: string; state: BreakerState }) => void;
+  /**
+   * Called when reading or writing the shared state failed. The request goes on without it
+   * (the backend is treated as available), because a Redis hiccup should not stop answers.
+   * @defaultValue none
+   */
+  onStateError?: (e: { backend: string; operation: StateOperation; error: unknown }) => void;
+}
+
+export type StateOperation = 'admit' | 'pause' | 'failure' | 'success' | 'release';
+
+export interface BackendStatus {
+  name: string;
+  /** Remaining pause after a 429, 0 when not paused. */
+  pausedMs: number;
+  breaker: BreakerState;
+}
+
+export interface ResilientLlm {
+  /**
+   * Answers from the first backend that is available and succeeds. Throws the SDK's error as is
+   * for a bad request (400, 422, …), and {@link AllBackendsFailedError} when no backend answered.
+   */
+  complete(
+    params: { temperature: number; maxTokens: number },
+    messages: ChatMessage[],
+  ): Promise<ChatResult & { backend: string; model: string }>;
+  /** Current state of every backend, read from Redis. */
+  status(): Promise<BackendStatus[]>;
+}
+
+export interface ResolvedSettings {
+  failureThreshold: number;
+  windowMs: number;
+  openMs: number;
+  defaultRateLimitPauseMs: number;
+}
+
+const NAME = /^[a-z0-9_-]{1,32}$/;
+
+/** Checks the options once at start, so a typo fails the pod instead of the first request. */
+export function resolveOptions(opts: ResilientLlmOptions): ResolvedSettings {
+  if (opts.backends.length === 0) throw new RangeError('backends: at least one backend is required');
+  const seen = new Set<string>();
+  for (const [i, backend] of opts.backends.entries()) {
+    if (!NAME.test(backend.name)) {
+      throw new RangeError(
+        `backends[${i}].name must be 1-32 of a-z 0-9 _ - (got ${JSON.stringify(backend.name)})`,
+      );
+    }
+    if (seen.has(backend.name)) throw new RangeError(`backends[${i}].name "${backend.name}" is used twice`);
+    seen.add(backend.name);
+    if (!backend.model) throw new RangeError(`backends[${i}].model is required`);
+    if (!backend.baseURL) throw new RangeError(`backends[${i}].baseURL is required`);
+  }
+  if (!opts.keyPrefix) throw new RangeError('keyPrefix is required');
+  positiveInteger('timeoutMs', opts.timeoutMs);
+  if (!(Number.isInteger(opts.maxRetries) && opts.maxRetries >= 0)) {
+    throw new RangeError(`maxRetries must be an integer >= 0 (got ${opts.maxRetries})`);
+  }
+  return {
+    failureThreshold: positiveInteger('breaker.failureThreshold', opts.breaker?.failureThreshold ?? 5),
+    windowMs: positiveInteger('breaker.windowMs', opts.breaker?.windowMs ?? 30_000),
+    openMs: positiveInteger('breaker.openMs', opts.breaker?.openMs ?? 30_000),
+    defaultRateLimitPauseMs: positiveInteger(
+      'defaultRateLimitPauseMs',
+      opts.defaultRateLimitPauseMs ?? 5_000,
+    ),
+  };
+}
+
+function positiveInteger(field: string, value: number): number {
+  if (!(Number.isInteger(value) && value > 0))
+    throw new RangeError(`${field} must be a positive integer (got ${value})`);
+  return value;
+}

@@ -1,0 +1,191 @@
+import { randomUUID } from 'node:crypto';
+import type OpenAI from 'openai';
+import { type ChatObserver, completeChat } from '../chat';
+import { createLlmClient } from '../client';
+import { classifyLlmError } from '../errors';
+import {
+  type Admission,
+  admit,
+  type BreakerSettings,
+  closeAfterTrial,
+  readStates,
+  recordFailure,
+  releaseTrial,
+} from './breaker';
+import { AllBackendsFailedError, type BackendAttempt } from './errors';
+import { failureAction } from './failure-action';
+import { type BackendKeys, backendKeys } from './keys';
+import {
+  type LlmBackend,
+  type ResilientLlm,
+  type ResilientLlmOptions,
+  resolveOptions,
+  type StateOperation,
+} from './options';
+import { pauseBackend } from './pause';
+
+/** A tripped circuit nobody tries for this long after its open period is forgotten (closed). */
+const TRIPPED_MEMORY_MS = 3_600_000;
+
+interface PreparedBackend {
+  backend: LlmBackend;
+  keys: BackendKeys;
+  client: OpenAI;
+}
+
+/**
+ * Chat completions over several OpenAI-compatible backends, with pauses after 429s and a
+ * circuit breaker per backend. All of that state is kept in Redis, so a backend that one pod
+ * finds rate-limited or broken is skipped by every pod.
+ */
+export function createResilientLlm(opts: ResilientLlmOptions): ResilientLlm {
+  const settings = resolveOptions(opts);
+  const breaker: BreakerSettings = {
+    failureThreshold: settings.failureThreshold,
+    windowMs: settings.windowMs,
+    openMs: settings.openMs,
+    // The lock must outlive the trial call, or a second caller would start another trial:
+    // each SDK attempt may take the whole timeout, plus a second of slack for the round trips.
+    trialLockMs: opts.timeoutMs * (opts.maxRetries + 1) + 1_000,
+    trippedMs: settings.openMs + TRIPPED_MEMORY_MS,
+  };
+  const { redis } = opts;
+  // One client per backend for the life of this object: each keeps its own connection pool.
+  const backends: PreparedBackend[] = opts.backends.map((backend) => ({
+    backend,
+    keys: backendKeys(opts.keyPrefix, backend.name),
+    client: createLlmClient({
+      baseURL: backend.baseURL,
+      apiKey: backend.apiKey,
+      timeoutMs: opts.timeoutMs,
+      maxRetries: opts.maxRetries,
+    }),
+  }));
+
+  // The shared state only steers traffic. When Redis fails, calling the backend as if its
+  // circuit were closed is better than failing a request that the LLM could answer.
+  async function guarded<T>(
+    backend: string,
+    operation: StateOperation,
+    fallback: T,
+    run: () => Promise<T>,
+  ): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      opts.onStateError?.({ backend, operation, error });
+      return fallback;
+    }
+  }
+
+  const observerFor = (backend: string): ChatObserver | undefined => {
+    const { observe } = opts;
+    if (!observe) return undefined;
+    // Fields are picked one by one: the chat observer's success event also carries the answer
+    // text, which does not belong in metrics (or in logs built from them).
+    return (e) =>
+      observe({
+        backend,
+        model: e.model,
+        outcome: e.outcome,
+        seconds: e.seconds,
+        ...(e.promptTokens === undefined ? {} : { promptTokens: e.promptTokens }),
+        ...(e.completionTokens === undefined ? {} : { completionTokens: e.completionTokens }),
+      });
+  };
+
+  return {
+    async complete(params, messages) {
+      const attempts: BackendAttempt[] = [];
+      // Remaining unavailability of each backend found paused or open, for retryAfterMs.
+      const blockedMs: number[] = [];
+      let lastError: unknown;
+
+      for (const { backend, keys, client } of backends) {
+        const { name, model } = backend;
+        // Unique per call: the trial lock's owner and the member of the failure window.
+        const token = randomUUID();
+        const closed: Admission = { verdict: 'closed' };
+        const admission = await guarded(name, 'admit', closed, () => admit(redis, keys, token, breaker));
+
+        if (admission.verdict !== 'closed' && admission.verdict !== 'trial') {
+          const outcome = admission.verdict === 'paused' ? 'skipped_paused' : 'skipped_open';
+          opts.observe?.({ backend: name, model, outcome, seconds: 0 });
+          attempts.push({ backend: name, outcome, message: skipMessage(admission) });
+          blockedMs.push(admission.remainingMs);
+          continue;
+        }
+
+        const trialToken = admission.verdict === 'trial' ? token : undefined;
+        if (trialToken) opts.onBreakerChange?.({ backend: name, state: 'half_open' });
+        const release = async () => {
+          if (trialToken)
+            await guarded(name, 'release', undefined, () => releaseTrial(redis, keys, trialToken));
+        };
+
+        try {
+          const result = await completeChat(
+            client,
+            { model, temperature: params.temperature, maxTokens: params.maxTokens },
+            messages,
+            observerFor(name),
+          );
+          if (
+            trialToken &&
+            (await guarded(name, 'success', false, () => closeAfterTrial(redis, keys, trialToken)))
+          ) {
+            opts.onBreakerChange?.({ backend: name, state: 'closed' });
+          }
+          return { ...result, backend: name, model };
+        } catch (err) {
+          const failure = classifyLlmError(err);
+          const action = failureAction(err, failure);
+          if (action === 'throw') {
+            // The request itself is bad: another backend would refuse it too.
+            await release();
+            throw err;
+          }
+          lastError = err;
+          attempts.push({ backend: name, outcome: failure.outcome, message: failure.message });
+          if (action === 'pause') {
+            // A 429 means "alive but busy": pause it for everyone, but do not count it as broken.
+            const wanted = failure.retryAfterMs ?? settings.defaultRateLimitPauseMs;
+            blockedMs.push(await guarded(name, 'pause', wanted, () => pauseBackend(redis, keys, wanted)));
+            await release();
+            continue;
+          }
+          const moved = await guarded(name, 'failure', 'ignored' as const, () =>
+            recordFailure(redis, keys, token, trialToken, breaker),
+          );
+          if (moved === 'opened' || moved === 'reopened') {
+            blockedMs.push(settings.openMs);
+            opts.onBreakerChange?.({ backend: name, state: 'open' });
+          }
+        }
+      }
+
+      const retryAfterMs = blockedMs.length > 0 ? Math.min(...blockedMs) : undefined;
+      throw new AllBackendsFailedError(attempts, retryAfterMs, { cause: lastError });
+    },
+
+    async status() {
+      const states = await readStates(
+        redis,
+        backends.map((b) => b.keys),
+      );
+      return backends.map(({ backend }, i) => {
+        const state = states[i] ?? { pausedMs: 0, breaker: 'closed' as const };
+        return { name: backend.name, pausedMs: state.pausedMs, breaker: state.breaker };
+      });
+    },
+  };
+}
+
+function skipMessage(admission: Admission): string {
+  if (admission.verdict === 'paused') return `rate limited: paused for another ${admission.remainingMs} ms`;
+  if (admission.verdict === 'open') return `circuit open for another ${admission.remainingMs} ms`;
+  if (admission.verdict === 'trial_busy') {
+    return `circuit half-open: another caller's trial is in flight (up to ${admission.remainingMs} ms)`;
+  }
+  return 'available';
+}
