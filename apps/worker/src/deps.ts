@@ -7,14 +7,13 @@ import {
   type ReplyLedger,
 } from '@parley/conversation';
 import { createDeadLetters, createInbox, type DeadLetters, type Inbox } from '@parley/lanes';
-import { createLlmClient, createResponseCache, type ResponseCache } from '@parley/llm';
+import { createResilientLlm, createResponseCache, type ResilientLlm, type ResponseCache } from '@parley/llm';
 import type { Logger } from '@parley/logging';
 import { createRegistry, createWorkerMetrics, type Registry, type WorkerMetrics } from '@parley/metrics';
 import { createCommandConnection, type Redis } from '@parley/redis';
 import { createOutboundLimiter, createTelegramApi } from '@parley/telegram';
 import { Queue } from 'bullmq';
 import type { Api } from 'grammy';
-import type OpenAI from 'openai';
 
 /** Everything the worker's handlers use, built once per process (or per test). */
 export interface WorkerDeps {
@@ -23,7 +22,7 @@ export interface WorkerDeps {
   redis: Redis;
   keys: Keyspace;
   api: Api;
-  llm: OpenAI;
+  llm: ResilientLlm;
   history: HistoryStore;
   ledger: ReplyLedger;
   cache: ResponseCache;
@@ -75,11 +74,27 @@ export function createWorkerDeps(
         metrics.telegramLatency.observe({ method }, seconds);
       },
     }),
-    llm: createLlmClient({
-      baseURL: config.llm.baseURL,
-      apiKey: config.llm.apiKey,
+    llm: createResilientLlm({
+      backends: config.llm.backends,
+      redis,
+      keyPrefix: config.keyPrefix,
       timeoutMs: config.llm.timeoutMs,
       maxRetries: config.llm.maxRetries,
+      breaker: config.llm.breaker,
+      observe: (e) => {
+        const labels = { backend: e.backend, model: e.model, outcome: e.outcome };
+        metrics.llmRequests.inc(labels);
+        if (!e.outcome.startsWith('skipped')) metrics.llmLatency.observe(labels, e.seconds);
+        if (e.promptTokens) metrics.llmTokens.inc({ model: e.model, type: 'prompt' }, e.promptTokens);
+        if (e.completionTokens)
+          metrics.llmTokens.inc({ model: e.model, type: 'completion' }, e.completionTokens);
+      },
+      onBreakerChange: ({ backend, state }) => {
+        metrics.llmCircuitState.set({ backend }, state === 'closed' ? 0 : state === 'half_open' ? 1 : 2);
+        logger.warn({ backend, state }, 'LLM backend circuit changed');
+      },
+      onStateError: ({ backend, operation, error }) =>
+        logger.warn({ backend, operation, err: error }, 'could not read or write LLM backend state in Redis'),
     }),
     history: createHistoryStore(redis, config.history),
     ledger: createReplyLedger(redis),

@@ -23,6 +23,7 @@ describe('worker end to end with the emulator and the simulator', () => {
   const prefix = uniquePrefix('worker');
   let emulator: Emulator;
   let sim: LlmSim;
+  let fallbackSim: LlmSim;
   let worker: RunningWorker;
   let queue: Queue;
   const keys = createKeyspace(prefix);
@@ -34,6 +35,7 @@ describe('worker end to end with the emulator and the simulator', () => {
   beforeAll(async () => {
     emulator = await startEmulator({ tokens: [TOKEN] });
     sim = await startLlmSim({ ttftMs: 0, tokensPerSecond: 0 });
+    fallbackSim = await startLlmSim({ ttftMs: 0, tokensPerSecond: 0, models: ['backup-model'] });
     const config = loadWorkerConfig({
       REDIS_URL: testRedisUrl(),
       REDIS_KEY_PREFIX: prefix,
@@ -47,6 +49,8 @@ describe('worker end to end with the emulator and the simulator', () => {
       METRICS_HOST: '127.0.0.1',
       HISTORY_MAX_MESSAGES: '6',
       LLM_MAX_TOKENS: '4000',
+      LLM_FALLBACKS: `backup-model@${fallbackSim.baseURL}`,
+      LLM_BREAKER_FAILURES: '50',
       WORKER_CONCURRENCY: '4',
       SHUTDOWN_GRACE_MS: '2000',
       UPDATE_MAX_ATTEMPTS: '3',
@@ -61,6 +65,7 @@ describe('worker end to end with the emulator and the simulator', () => {
     await queue.close();
     await emulator.close();
     await sim.close();
+    await fallbackSim.close();
     await deleteKeysWithPrefix(redis, prefix);
     await redis.quit();
   });
@@ -68,6 +73,7 @@ describe('worker end to end with the emulator and the simulator', () => {
   afterEach(() => {
     emulator.clearFaults();
     sim.clearFaults();
+    fallbackSim.clearFaults();
   });
 
   /** A user writes `text`; the update is accepted exactly as the gateway accepts it. */
@@ -269,9 +275,26 @@ describe('worker end to end with the emulator and the simulator', () => {
     expect(failed?.failedReason).toMatch(/invalid chat-lane payload/);
   });
 
+  it('answers from the fallback backend when the primary fails', async () => {
+    const chat = nextChatId++;
+    sim.injectFault({ status: 500, times: 1 });
+    await userSays('my name is Lin', chat);
+    await waitFor(() => botReplies(chat).length === 1, { what: 'the fallback answer' });
+    expect(botReplies(chat)[0]).toContain('Nice to meet you, Lin');
+    expect(fallbackSim.stats().requests).toBeGreaterThanOrEqual(1);
+    const metrics = await (await fetch(`${worker.metricsUrl}/metrics`)).text();
+    expect(metrics).toMatch(
+      /parley_llm_requests_total\{backend="fallback-1",model="backup-model",outcome="ok"\} [1-9]/,
+    );
+    expect(metrics).toMatch(
+      /parley_llm_requests_total\{backend="primary",model="parley-sim-1",outcome="server_error"\} [1-9]/,
+    );
+  });
+
   it('retries LLM failures and, on the last attempt, sends one apology instead of silence', async () => {
     const chat = nextChatId++;
     sim.injectFault({ status: 500, probability: 1 });
+    fallbackSim.injectFault({ status: 503, probability: 1 });
     const before = sim.stats().requests;
     await userSays('are you there?', chat);
     await waitFor(() => botReplies(chat).length === 1, { what: 'the apology', timeoutMs: 20_000 });
@@ -355,6 +378,7 @@ describe('worker end to end with the emulator and the simulator', () => {
       'parley_worker_job_wait_seconds_bucket',
       'parley_llm_request_duration_seconds_bucket',
       'parley_llm_tokens_total{model="parley-sim-1",type="completion"}',
+      'parley_llm_circuit_state',
       'parley_response_cache_requests_total{result="hit"}',
       'parley_response_cache_requests_total{result="miss"}',
       'parley_telegram_api_calls_total{method="sendMessage",outcome="ok"}',

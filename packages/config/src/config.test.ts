@@ -83,4 +83,25 @@ describe('worker config', () => {
     expect(problems[0]).toMatch(/^TELEGRAM_BOT_TOKEN must look like/);
     expect(problems[0]).not.toContain('nope');
   });
+
+  it('reads a fallback chain with keys from their own variables', () => {
+    const config = loadWorkerConfig({
+      TELEGRAM_BOT_TOKEN: token,
+      OPENAI_API_KEY: 'sk-primary',
+      LLM_FALLBACKS: 'llama3@http://ollama:11434/v1, gpt-4o@https://api.openai.com/v1',
+      LLM_FALLBACK_2_API_KEY: 'sk-second',
+    });
+    expect(config.llm.backends.map((b) => [b.name, b.model, b.baseURL, b.apiKey])).toEqual([
+      ['primary', 'gpt-4o-mini', 'https://api.openai.com/v1', 'sk-primary'],
+      ['fallback-1', 'llama3', 'http://ollama:11434/v1', undefined],
+      ['fallback-2', 'gpt-4o', 'https://api.openai.com/v1', 'sk-second'],
+    ]);
+  });
+
+  it('names a malformed fallback list', () => {
+    const problems = problemsOf(() =>
+      loadWorkerConfig({ TELEGRAM_BOT_TOKEN: token, OPENAI_API_KEY: 'k', LLM_FALLBACKS: 'llama3' }),
+    );
+    expect(problems[0]).toMatch(/^LLM_FALLBACKS must be a comma-separated list of model@/);
+  });
 });

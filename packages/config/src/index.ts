@@ -1,3 +1,9 @@
 export { ConfigError, isSecretName } from './errors';
 export { type GatewayConfig, loadGatewayConfig } from './gateway';
-export { DEFAULT_SYSTEM_PROMPT, type LlmSettings, loadWorkerConfig, type WorkerConfig } from './worker';
+export {
+  DEFAULT_SYSTEM_PROMPT,
+  type LlmBackendSettings,
+  type LlmSettings,
+  loadWorkerConfig,
+  type WorkerConfig,
+} from './worker';

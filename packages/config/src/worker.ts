@@ -26,6 +26,16 @@ const workerEnvSchema = z
       max: 600_000,
     }).default(60_000),
     LLM_MAX_RETRIES: envInt('must be an integer between 0 and 5', { min: 0, max: 5 }).default(1),
+    LLM_FALLBACKS: envOptionalString(),
+    LLM_BREAKER_FAILURES: envInt('must be an integer between 1 and 1000', { min: 1, max: 1_000 }).default(5),
+    LLM_BREAKER_WINDOW_MS: envInt('must be milliseconds between 1000 and 600000', {
+      min: 1_000,
+      max: 600_000,
+    }).default(30_000),
+    LLM_BREAKER_OPEN_MS: envInt('must be milliseconds between 1000 and 600000', {
+      min: 1_000,
+      max: 600_000,
+    }).default(30_000),
     SYSTEM_PROMPT: envString('must be text').default(DEFAULT_SYSTEM_PROMPT),
     WORKER_CONCURRENCY: envInt('must be an integer between 1 and 1000', { min: 1, max: 1_000 }).default(32),
     UPDATE_MAX_ATTEMPTS: envInt('must be an integer between 1 and 100', { min: 1, max: 100 }).default(6),
@@ -87,6 +97,10 @@ const workerEnvSchema = z
     LOG_MESSAGE_TEXT: envBoolean('must be true or false').default(false),
   })
   .superRefine((env, ctx) => {
+    if (env.LLM_FALLBACKS !== undefined) {
+      const problem = parseFallbacks(env.LLM_FALLBACKS, {}).problem;
+      if (problem) ctx.addIssue({ code: 'custom', path: ['LLM_FALLBACKS'], message: problem });
+    }
     if (!env.OPENAI_API_KEY && new URL(env.OPENAI_BASE_URL).hostname === 'api.openai.com') {
       ctx.addIssue({
         code: 'custom',
@@ -97,6 +111,54 @@ const workerEnvSchema = z
     }
   });
 
+/** One OpenAI-compatible backend: the primary, or a fallback tried when it fails. */
+export interface LlmBackendSettings {
+  /** Stable short name used in Redis keys and metric labels: primary, fallback-1, … */
+  name: string;
+  baseURL: string;
+  apiKey?: string;
+  model: string;
+}
+
+/**
+ * LLM_FALLBACKS is a comma-separated list of `model@baseURL` entries, tried in order when the
+ * primary fails; fallback N takes its key from LLM_FALLBACK_<N>_API_KEY (keys never sit in the list).
+ */
+function parseFallbacks(
+  spec: string,
+  env: Record<string, string | undefined>,
+): { backends: LlmBackendSettings[]; problem?: string } {
+  const backends: LlmBackendSettings[] = [];
+  const entries = spec
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
+  for (const [i, entry] of entries.entries()) {
+    const at = entry.lastIndexOf('@');
+    const model = entry.slice(0, at);
+    const baseURL = entry.slice(at + 1);
+    let valid = at > 0;
+    try {
+      valid &&= ['http:', 'https:'].includes(new URL(baseURL).protocol);
+    } catch {
+      valid = false;
+    }
+    if (!valid) {
+      return {
+        backends,
+        problem: `must be a comma-separated list of model@http(s)://base-url entries (entry ${i + 1} is not)`,
+      };
+    }
+    backends.push({
+      name: `fallback-${i + 1}`,
+      model,
+      baseURL,
+      apiKey: env[`LLM_FALLBACK_${i + 1}_API_KEY`]?.trim() || undefined,
+    });
+  }
+  return { backends };
+}
+
 export interface LlmSettings {
   baseURL: string;
   /** Absent for local servers that take no key. */
@@ -106,6 +168,9 @@ export interface LlmSettings {
   maxTokens: number;
   timeoutMs: number;
   maxRetries: number;
+  /** Primary first, then the fallbacks in order. */
+  backends: LlmBackendSettings[];
+  breaker: { failureThreshold: number; windowMs: number; openMs: number };
 }
 
 export interface WorkerConfig {
@@ -172,6 +237,15 @@ export function loadWorkerConfig(env: Record<string, string | undefined>): Worke
       maxTokens: e.LLM_MAX_TOKENS,
       timeoutMs: e.LLM_TIMEOUT_MS,
       maxRetries: e.LLM_MAX_RETRIES,
+      backends: [
+        { name: 'primary', baseURL: e.OPENAI_BASE_URL, apiKey: e.OPENAI_API_KEY, model: e.LLM_MODEL },
+        ...parseFallbacks(e.LLM_FALLBACKS ?? '', env).backends,
+      ],
+      breaker: {
+        failureThreshold: e.LLM_BREAKER_FAILURES,
+        windowMs: e.LLM_BREAKER_WINDOW_MS,
+        openMs: e.LLM_BREAKER_OPEN_MS,
+      },
     },
     systemPrompt: e.SYSTEM_PROMPT,
     concurrency: e.WORKER_CONCURRENCY,

@@ -45,14 +45,14 @@ export function createWorkerMetrics(registry: Registry) {
     }),
     llmRequests: new Counter({
       name: 'parley_llm_requests_total',
-      help: 'Chat completion requests by model and outcome (ok, rate_limited, timeout, server_error, connection_error, client_error).',
-      labelNames: ['model', 'outcome'] as const,
+      help: 'Chat completion requests by backend, model and outcome (ok, rate_limited, timeout, server_error, connection_error, client_error, skipped_paused, skipped_open).',
+      labelNames: ['backend', 'model', 'outcome'] as const,
       registers,
     }),
     llmLatency: new Histogram({
       name: 'parley_llm_request_duration_seconds',
       help: 'Chat completion latency as seen by the worker, SDK retries included.',
-      labelNames: ['model', 'outcome'] as const,
+      labelNames: ['backend', 'model', 'outcome'] as const,
       buckets: LATENCY_BUCKETS_SECONDS,
       registers,
     }),
@@ -60,6 +60,12 @@ export function createWorkerMetrics(registry: Registry) {
       name: 'parley_llm_tokens_total',
       help: 'Tokens reported by the LLM backend, by model and type (prompt, completion).',
       labelNames: ['model', 'type'] as const,
+      registers,
+    }),
+    llmCircuitState: new Gauge({
+      name: 'parley_llm_circuit_state',
+      help: 'Circuit breaker of each LLM backend as this pod last saw it: 0 closed, 1 half-open (one trial call), 2 open (skipped). Open means the backend kept failing.',
+      labelNames: ['backend'] as const,
       registers,
     }),
     cacheRequests: new Counter({

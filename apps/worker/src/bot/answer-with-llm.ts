@@ -1,4 +1,5 @@
-import { type ChatMessage, classifyLlmError, completeChat } from '@parley/llm';
+import { type ChatMessage, classifyLlmError } from '@parley/llm';
+import { RetryLaterError } from './errors';
 import type { Decision } from './reply-once';
 import { replyOnce } from './reply-once';
 import { texts } from './texts';
@@ -62,25 +63,27 @@ async function decideAnswer(ctx: ParleyContext, text: string, historyKey: string
     { role: 'user', content: text },
   ];
   try {
-    const result = await completeChat(deps.llm, settings, messages, (event) => {
-      deps.metrics.llmRequests.inc({ model: event.model, outcome: event.outcome });
-      deps.metrics.llmLatency.observe({ model: event.model, outcome: event.outcome }, event.seconds);
-      if (event.promptTokens)
-        deps.metrics.llmTokens.inc({ model: event.model, type: 'prompt' }, event.promptTokens);
-      if (event.completionTokens) {
-        deps.metrics.llmTokens.inc({ model: event.model, type: 'completion' }, event.completionTokens);
-      }
-    });
+    const result = await deps.llm.complete(
+      { temperature: settings.temperature, maxTokens: settings.maxTokens },
+      messages,
+    );
     const answer = result.text.trim();
     if (!answer) return { answer: texts.emptyAnswer, kind: 'fallback' };
     // A truncated answer is still sent, but not kept for others.
-    if (cacheable && result.finishReason === 'stop') await deps.cache.set(cacheParts, answer);
+    // Only the primary's complete answers are cached: the key names the primary's model.
+    if (cacheable && result.finishReason === 'stop' && result.backend === 'primary') {
+      await deps.cache.set(cacheParts, answer);
+    }
     return { answer, kind: 'llm' };
   } catch (err) {
     const failure = classifyLlmError(err);
     // Stated policy: transient failures are retried by the queue with backoff; on the last
     // attempt, or when retrying cannot help, the user gets a short apology instead of silence.
-    if (failure.retryable && !ctx.scope.lastAttempt) throw err;
+    if (failure.retryable && !ctx.scope.lastAttempt) {
+      // Every backend is paused or open: park this chat until the first one is usable again.
+      if (failure.retryAfterMs) throw new RetryLaterError(failure.retryAfterMs, failure.message);
+      throw err;
+    }
     deps.logger.warn(
       { err, outcome: failure.outcome, updateId: ctx.update.update_id },
       'LLM failed; answering with an apology',
