@@ -13,6 +13,7 @@ import {
 } from '@parley/testing';
 import { type Emulator, startEmulator } from '@parley/tg-emulator';
 import { Queue } from 'bullmq';
+import { Api } from 'grammy';
 import { type RunningWorker, startWorker } from './worker';
 
 const TOKEN = '1000000001:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
@@ -147,6 +148,37 @@ describe('worker end to end with the emulator and the simulator', () => {
     expect(botReplies(chat)).toHaveLength(1);
     const metrics = await (await fetch(`${worker.metricsUrl}/metrics`)).text();
     expect(metrics).toMatch(/parley_updates_total\{kind="message",handling="duplicate"\} [1-9]/);
+  });
+
+  it('does not repeat a send that a killed attempt made but never recorded', async () => {
+    const chat = nextChatId++;
+    const api = new Api(TOKEN, { apiRoot: emulator.url });
+    // A user message, its answer decided and sent by an attempt that died before recording it…
+    const update = emulator.sendUserMessage({ text: 'are you sure?', chatId: chat });
+    await api.sendMessage(chat, 'an older answer, on record');
+    const ledgerKey = keys.replyLedger('default', chat, update.update_id);
+    await worker.deps.ledger.decide(ledgerKey, 'Decided answer.', 'llm');
+    const lost = await api.sendMessage(chat, 'Decided answer.');
+    // …and a message of the bot that is on record, which must not be mistaken for it.
+    await worker.deps.ledger.recordSent(keys.sentMessages('default', chat), lost.message_id - 1);
+    await accept(asPayload(update));
+    await inboxDrained(chat);
+    expect(botReplies(chat)).toEqual(['an older answer, on record', 'Decided answer.']);
+    expect(await worker.deps.ledger.read(ledgerKey)).toMatchObject({
+      done: true,
+      sent: 1,
+      messageIds: [lost.message_id],
+    });
+  });
+
+  it('sends a decided answer that a killed attempt never sent', async () => {
+    const chat = nextChatId++;
+    const update = emulator.sendUserMessage({ text: 'still waiting', chatId: chat });
+    const ledgerKey = keys.replyLedger('default', chat, update.update_id);
+    await worker.deps.ledger.decide(ledgerKey, 'Late but here.', 'llm');
+    await accept(asPayload(update));
+    await waitFor(() => botReplies(chat).length === 1, { what: 'the resumed answer' });
+    expect(botReplies(chat)).toEqual(['Late but here.']);
   });
 
   it('serves a repeated first-turn prompt from the cache, but never a turn with history', async () => {

@@ -10,6 +10,8 @@ export interface Keyspace {
   inbox(botId: string, chatId: number): string;
   /** Hash update id → accepted payload (JSON) for the inbox. */
   inboxData(botId: string, chatId: number): string;
+  /** Sorted set of the bot's message ids in a chat that are on record (recent ones only). */
+  sentMessages(botId: string, chatId: number): string;
   /** Set while a chat cannot be written to (bot blocked, chat deleted). */
   chatInactive(botId: string, chatId: number): string;
   /** Set when a chat was told "busy, queued", so it is told once. */
@@ -30,6 +32,7 @@ export function createKeyspace(prefix: string): Keyspace {
     replyLedger: (botId, chatId, updateId) => `${chat(botId, chatId)}:reply:${updateId}`,
     inbox: (botId, chatId) => `${chat(botId, chatId)}:inbox`,
     inboxData: (botId, chatId) => `${chat(botId, chatId)}:inbox-data`,
+    sentMessages: (botId, chatId) => `${chat(botId, chatId)}:sent`,
     chatInactive: (botId, chatId) => `${chat(botId, chatId)}:inactive`,
     busyNotice: (botId, chatId) => `${chat(botId, chatId)}:busy-notice`,
     pendingLanes: () => `${prefix}:lanes:pending`,

@@ -52,8 +52,9 @@ describe('reply ledger', () => {
     });
     expect(await ledger.decide(key, 'first', 'llm')).toEqual({ answer: 'first', kind: 'llm' });
     expect(await ledger.decide(key, 'second', 'fallback')).toEqual({ answer: 'first', kind: 'llm' });
-    await ledger.markPartSent(key, 1, 11);
-    await ledger.markPartSent(key, 2, 12);
+    await ledger.markPartSent(key, 1, 11, `${prefix}:sent1`);
+    await ledger.markPartSent(key, 2, 12, `${prefix}:sent1`);
+    expect(await redis.zrange(`${prefix}:sent1`, 0, -1)).toEqual(['11', '12']);
     await ledger.finish(key);
     expect(await ledger.read(key)).toMatchObject({
       answer: 'first',

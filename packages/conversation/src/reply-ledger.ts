@@ -25,11 +25,38 @@ export interface LedgerEntry {
 
 export const LEDGER_TTL_SECONDS = 25 * 3_600;
 
+/** Most recent bot message ids kept on record per chat. */
+const SENT_RECORD_SIZE = 200;
+
+const RECORD_SENT = `
+redis.call('ZADD', KEYS[1], ARGV[1], ARGV[1])
+redis.call('ZREMRANGEBYRANK', KEYS[1], 0, -${SENT_RECORD_SIZE + 1})
+redis.call('EXPIRE', KEYS[1], ARGV[2])
+return 1`;
+
+const MARK_SENT = `
+redis.call('HSET', KEYS[1], 'sent', ARGV[1])
+local ids = redis.call('HGET', KEYS[1], 'ids')
+if ids and ids ~= '' then ids = ids .. ',' .. ARGV[2] else ids = ARGV[2] end
+redis.call('HSET', KEYS[1], 'ids', ids)
+redis.call('EXPIRE', KEYS[1], ARGV[3])
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[2])
+redis.call('ZREMRANGEBYRANK', KEYS[2], 0, -${SENT_RECORD_SIZE + 1})
+redis.call('EXPIRE', KEYS[2], ARGV[3])
+return 1`;
+
 export interface ReplyLedger {
   read(key: string): Promise<LedgerEntry>;
   /** Records the answer unless one is already recorded; returns the recorded one. */
   decide(key: string, answer: string, kind: string): Promise<{ answer: string; kind: string }>;
-  markPartSent(key: string, sentCount: number, messageId: number): Promise<void>;
+  /**
+   * Records that Telegram accepted part `sentCount` of the answer as `messageId`, in the ledger and
+   * in the chat's record of the bot's messages (`sentKey`), which lets a resumed attempt tell an
+   * unrecorded send of its own apart from every message on record.
+   */
+  markPartSent(key: string, sentCount: number, messageId: number, sentKey: string): Promise<void>;
+  /** Adds a message the bot sent outside a reply (a notice) to the chat's record. */
+  recordSent(sentKey: string, messageId: number): Promise<void>;
   /** Adds "done" to a MULTI the caller executes (with the history append). */
   finishIn(tx: ChainableCommander, key: string): void;
   /** Finishes without other writes. */
@@ -67,21 +94,13 @@ export function createReplyLedger(redis: Redis, ttlSeconds = LEDGER_TTL_SECONDS)
       const current = results?.[2]?.[1] as [string | null, string | null] | undefined;
       return { answer: current?.[0] ?? answer, kind: current?.[1] ?? kind };
     },
-    async markPartSent(key, sentCount, messageId) {
-      // Lua keeps the count and the id list consistent even if two attempts race.
-      await redis.eval(
-        `redis.call('HSET', KEYS[1], 'sent', ARGV[1])
-         local ids = redis.call('HGET', KEYS[1], 'ids')
-         if ids and ids ~= '' then ids = ids .. ',' .. ARGV[2] else ids = ARGV[2] end
-         redis.call('HSET', KEYS[1], 'ids', ids)
-         redis.call('EXPIRE', KEYS[1], ARGV[3])
-         return 1`,
-        1,
-        key,
-        String(sentCount),
-        String(messageId),
-        String(ttlSeconds),
-      );
+    async markPartSent(key, sentCount, messageId, sentKey) {
+      // One script, one round trip: the window between Telegram accepting a message and it being
+      // on record is what a crash can turn into a duplicate, so it is kept as short as possible.
+      await redis.eval(MARK_SENT, 2, key, sentKey, String(sentCount), String(messageId), String(ttlSeconds));
+    },
+    async recordSent(sentKey, messageId) {
+      await redis.eval(RECORD_SENT, 1, sentKey, String(messageId), String(ttlSeconds));
     },
     finishIn(tx, key) {
       tx.hset(key, 'done', '1');

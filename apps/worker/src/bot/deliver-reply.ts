@@ -1,25 +1,46 @@
 import { classifyTelegramError, sendTextSafely, splitText } from '@parley/telegram';
 import { UnrecoverableError } from 'bullmq';
 import { RetryLaterError } from './errors';
+import { findUnrecordedSend } from './find-unrecorded-send';
 import type { ParleyContext } from './update-scope';
 
 /**
  * Sends the decided answer, part by part, recording each accepted part in the reply ledger
- * right away. A retried job starts after the last recorded part, so a crash between two parts
- * does not repeat the first. (The window between Telegram accepting a part and the ledger
- * recording it cannot be closed on this API; it is one Redis round trip wide.)
+ * right away (one Lua call). A resumed attempt starts after the last recorded part, and first
+ * looks for a part an earlier attempt sent but died before recording (see findUnrecordedSend),
+ * so neither a crash between two parts nor one right after a send repeats a message.
  */
 export async function deliverReply(
   ctx: ParleyContext,
   ledgerKey: string,
   answer: string,
   alreadySent: number,
+  resumed: boolean,
 ): Promise<void> {
   const { deps, job } = ctx.scope;
   const chatId = ctx.chat?.id;
   if (chatId === undefined) throw new UnrecoverableError('update has no chat to reply to');
+  const sentKey = deps.keys.sentMessages(job.botId, chatId);
   const parts = splitText(answer);
-  for (let i = alreadySent; i < parts.length; i++) {
+  let start = alreadySent;
+  if (resumed && start < parts.length) {
+    const afterId = ctx.scope.afterMessageId ?? ctx.msg?.message_id ?? 0;
+    let found: number | undefined;
+    try {
+      found = await findUnrecordedSend(deps.api, deps.redis, sentKey, chatId, afterId);
+    } catch (err) {
+      throw toJobError(err);
+    }
+    if (found !== undefined) {
+      deps.logger.info(
+        { updateId: ctx.update.update_id, messageId: found },
+        'found an unrecorded send; not repeating it',
+      );
+      await deps.ledger.markPartSent(ledgerKey, start + 1, found, sentKey);
+      start++;
+    }
+  }
+  for (let i = start; i < parts.length; i++) {
     const text = parts[i] ?? '';
     let messageId: number;
     try {
@@ -31,7 +52,7 @@ export async function deliverReply(
     } catch (err) {
       throw toJobError(err);
     }
-    await deps.ledger.markPartSent(ledgerKey, i + 1, messageId);
+    await deps.ledger.markPartSent(ledgerKey, i + 1, messageId, sentKey);
     if (i === 0) deps.metrics.updateToReply.observe(Math.max(0, Date.now() - job.receivedAt) / 1000);
   }
 }

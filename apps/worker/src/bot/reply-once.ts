@@ -36,7 +36,7 @@ export async function replyOnce(
           const fresh = await decide();
           return deps.ledger.decide(ledgerKey, fresh.answer, fresh.kind);
         })();
-  await deliverReply(ctx, ledgerKey, decision.answer, entry.sent);
+  await deliverReply(ctx, ledgerKey, decision.answer, entry.sent, entry.answer !== undefined);
   const tx = deps.redis.multi();
   commit?.(tx, decision);
   deps.ledger.finishIn(tx, ledgerKey);

@@ -14,6 +14,8 @@ export interface UpdateScope {
   /** True on the update's last attempt: failures must now end in a message to the user. */
   lastAttempt: boolean;
   handling: Handling;
+  /** Id of the newest user message this reply answers (the last of a batch). */
+  afterMessageId?: number;
   /** Texts of messages answered together in one LLM call, oldest first (coalescing). */
   batchTexts?: string[];
   /**

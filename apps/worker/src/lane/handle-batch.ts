@@ -60,6 +60,7 @@ export async function handleBatch(
         batch.kind === 'coalesced'
           ? batch.entries.map((e) => e.payload.update.message?.text ?? '')
           : undefined,
+      afterMessageId: Math.max(...batch.entries.map((e) => e.payload.update.message?.message_id ?? 0)),
       commitWrites,
     });
     if (!scope.committed) {

@@ -7,6 +7,7 @@ import type { WorkerDeps } from '../deps';
 export interface RunOptions {
   lastAttempt: boolean;
   batchTexts?: string[];
+  afterMessageId?: number;
   commitWrites?: UpdateScope['commitWrites'];
 }
 
@@ -24,6 +25,7 @@ export async function runUpdate(
     lastAttempt: opts.lastAttempt,
     handling: 'ignored',
     batchTexts: opts.batchTexts,
+    afterMessageId: opts.afterMessageId,
     commitWrites: opts.commitWrites ?? [],
     committed: false,
   };

@@ -111,6 +111,30 @@ describe('Bot API through grammY', () => {
     expect(usersMessage.description).toBe("Bad Request: message can't be edited");
   });
 
+  it('editMessageReplyMarkup tells a bot message without a keyboard from user and missing messages, changing nothing', async () => {
+    const sent = await api.sendMessage(chatId, 'an answer');
+    const same = await grammyError(
+      api.editMessageReplyMarkup(chatId, sent.message_id, { reply_markup: { inline_keyboard: [] } }),
+    );
+    expect(same.description).toMatch(/^Bad Request: message is not modified/);
+    expect(emu.botMessages(chatId).find((m) => m.messageId === sent.message_id)?.text).toBe('an answer');
+    const users = await grammyError(
+      api.editMessageReplyMarkup(chatId, 1, { reply_markup: { inline_keyboard: [] } }),
+    );
+    expect(users.description).toBe("Bad Request: message can't be edited");
+    const missing = await grammyError(
+      api.editMessageReplyMarkup(chatId, 999, { reply_markup: { inline_keyboard: [] } }),
+    );
+    expect(missing.description).toBe('Bad Request: message to edit not found');
+    const withKeyboard = await api.editMessageReplyMarkup(chatId, sent.message_id, {
+      reply_markup: { inline_keyboard: [[{ text: 'ok', callback_data: 'ok' }]] },
+    });
+    expect(withKeyboard).toMatchObject({
+      message_id: sent.message_id,
+      reply_markup: { inline_keyboard: [[{ text: 'ok' }]] },
+    });
+  });
+
   it('sendChatAction validates the action', async () => {
     expect(await api.sendChatAction(chatId, 'typing')).toBe(true);
     const bad = await grammyError(api.sendChatAction(chatId, 'dancing' as 'typing'));

@@ -25,7 +25,7 @@ const CHAT_ACTIONS = new Set([
 export const NOT_MODIFIED =
   'message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message';
 
-/** sendMessage, editMessageText, sendMessageDraft, sendChatAction, deleteMessage. */
+/** sendMessage, editMessageText, editMessageReplyMarkup, sendMessageDraft, sendChatAction, deleteMessage. */
 export const messageMethods: Record<string, MethodHandler> = {
   sendMessage: (ctx, params) => {
     const formatted = format(ctx, params);
@@ -75,6 +75,35 @@ export const messageMethods: Record<string, MethodHandler> = {
     setText(edited, formatted);
     if (markup !== undefined) edited.reply_markup = markup;
     ctx.core.state.replaceMessage(ctx.bot, chat, stored, edited, formatted.parseMode);
+    return edited;
+  },
+
+  editMessageReplyMarkup: (ctx, params) => {
+    if (params.inline_message_id !== undefined && params.chat_id === undefined) {
+      throw badRequest('MESSAGE_ID_INVALID');
+    }
+    chatIdParam(params);
+    const messageId = optionalInt(params, 'message_id');
+    if (messageId === undefined) throw badRequest('message identifier is not specified');
+    const chat = requireChat(ctx, params);
+    const stored = ctx.core.state.findMessage(chat, messageId);
+    if (!stored) throw badRequest('message to edit not found');
+    if (!stored.fromBot) throw badRequest("message can't be edited");
+    const current = stored.message;
+    const markup = inlineMarkup(params.reply_markup);
+    // An empty keyboard and no keyboard are the same to Telegram.
+    const normalise = (m: unknown) =>
+      m &&
+      typeof m === 'object' &&
+      Array.isArray((m as { inline_keyboard?: unknown[] }).inline_keyboard) &&
+      (m as { inline_keyboard: unknown[] }).inline_keyboard.length > 0
+        ? JSON.stringify(m)
+        : 'none';
+    if (normalise(current.reply_markup) === normalise(markup)) throw badRequest(NOT_MODIFIED);
+    const { reply_markup: _markup, edit_date: _date, ...rest } = current;
+    const edited: Message = { ...rest, edit_date: unixNow() };
+    if (normalise(markup) !== 'none' && markup !== undefined) edited.reply_markup = markup;
+    ctx.core.state.replaceMessage(ctx.bot, chat, stored, edited, stored.parseMode);
     return edited;
   },
 
