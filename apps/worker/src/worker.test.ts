@@ -323,6 +323,19 @@ describe('worker end to end with the emulator and the simulator', () => {
     );
   });
 
+  it('waits out LLM rate limits on every backend without using up attempts', async () => {
+    const chat = nextChatId++;
+    sim.injectFault({ status: 429, times: 3, retryAfter: 1 });
+    fallbackSim.injectFault({ status: 429, times: 3, retryAfter: 1 });
+    await userSays('my name is Rae', chat);
+    await waitFor(() => botReplies(chat).length === 1, {
+      what: 'the answer after the pauses',
+      timeoutMs: 20_000,
+    });
+    // Three rounds of 429s on a worker allowed three attempts: still a real answer, no apology.
+    expect(botReplies(chat)[0]).toContain('Nice to meet you, Rae');
+  }, 30_000);
+
   it('retries LLM failures and, on the last attempt, sends one apology instead of silence', async () => {
     const chat = nextChatId++;
     sim.injectFault({ status: 500, probability: 1 });

@@ -39,6 +39,10 @@ const workerEnvSchema = z
     SYSTEM_PROMPT: envString('must be text').default(DEFAULT_SYSTEM_PROMPT),
     WORKER_CONCURRENCY: envInt('must be an integer between 1 and 1000', { min: 1, max: 1_000 }).default(32),
     UPDATE_MAX_ATTEMPTS: envInt('must be an integer between 1 and 100', { min: 1, max: 100 }).default(6),
+    UPDATE_GIVE_UP_AFTER_MS: envInt('must be milliseconds between 10000 and 86400000', {
+      min: 10_000,
+      max: 86_400_000,
+    }).default(600_000),
     COALESCE_WINDOW_MS: envInt('must be milliseconds between 0 and 10000 (0 turns coalescing off)', {
       min: 0,
       max: 10_000,
@@ -199,6 +203,8 @@ export interface WorkerConfig {
   stalledIntervalMs: number;
   /** Attempts at one update before the user gets an apology (LLM down) or it is dead-lettered. */
   updateMaxAttempts: number;
+  /** An update still unanswered this long after it arrived gets its last attempt (the apology). */
+  updateGiveUpAfterMs: number;
   coalesce: { windowMs: number; maxWaitMs: number; maxMessages: number };
   lanes: { maxBatchesPerRun: number; sweepIntervalMs: number; staleAfterMs: number };
   history: { maxMessages: number; ttlSeconds: number };
@@ -252,6 +258,7 @@ export function loadWorkerConfig(env: Record<string, string | undefined>): Worke
     lockDurationMs: e.WORKER_LOCK_DURATION_MS,
     stalledIntervalMs: e.WORKER_STALLED_INTERVAL_MS,
     updateMaxAttempts: e.UPDATE_MAX_ATTEMPTS,
+    updateGiveUpAfterMs: e.UPDATE_GIVE_UP_AFTER_MS,
     coalesce: {
       windowMs: e.COALESCE_WINDOW_MS,
       maxWaitMs: e.COALESCE_MAX_WAIT_MS,

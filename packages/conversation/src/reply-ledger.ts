@@ -63,6 +63,8 @@ export interface ReplyLedger {
   finish(key: string): Promise<void>;
   /** Counts one more attempt at handling the update and returns the count. */
   countAttempt(key: string): Promise<number>;
+  /** Takes back an attempt that only waited (a Retry-After), so waiting never uses up attempts. */
+  uncountAttempt(key: string): Promise<void>;
   /** Records which updates are answered together, unless already recorded; returns the recorded ids. */
   claimBatch(key: string, updateIds: number[]): Promise<number[]>;
   /** Adds "done, answered by `leaderId`" for a batch member to a MULTI. */
@@ -112,6 +114,9 @@ export function createReplyLedger(redis: Redis, ttlSeconds = LEDGER_TTL_SECONDS)
     async countAttempt(key) {
       const results = await redis.multi().hincrby(key, 'attempts', 1).expire(key, ttlSeconds).exec();
       return Number(results?.[0]?.[1] ?? 1);
+    },
+    async uncountAttempt(key) {
+      await redis.hincrby(key, 'attempts', -1);
     },
     async claimBatch(key, updateIds) {
       const results = await redis

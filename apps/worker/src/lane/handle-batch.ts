@@ -4,6 +4,7 @@ import type { Composer } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { ChainableCommander } from 'ioredis';
 import { ChatUnavailableError } from '../bot/deliver-reply';
+import { RetryLaterError } from '../bot/errors';
 import type { ParleyContext } from '../bot/update-scope';
 import type { WorkerDeps } from '../deps';
 import { execOrThrow } from '../exec-or-throw';
@@ -55,7 +56,10 @@ export async function handleBatch(
   let handling: string;
   try {
     const scope = await runUpdate(deps, bot, me, batch.entries[0].payload, {
-      lastAttempt: attempts >= deps.config.updateMaxAttempts,
+      // Last attempt: the user gets an apology now rather than more waiting.
+      lastAttempt:
+        attempts >= deps.config.updateMaxAttempts ||
+        Date.now() - batch.entries[0].payload.receivedAt > deps.config.updateGiveUpAfterMs,
       batchTexts:
         batch.kind === 'coalesced'
           ? batch.entries.map((e) => e.payload.update.message?.text ?? '')
@@ -72,6 +76,8 @@ export async function handleBatch(
     }
     handling = scope.handling;
   } catch (err) {
+    // Waiting out a Retry-After is not a failed attempt (the age limit above still bounds it).
+    if (err instanceof RetryLaterError) await deps.ledger.uncountAttempt(ledgerKey(head.updateId));
     if (!(err instanceof UnrecoverableError)) throw err;
     if (err instanceof ChatUnavailableError) {
       await deps.redis.set(deps.keys.chatInactive(botId, chatId), '1', 'EX', INACTIVE_TTL_SECONDS);
