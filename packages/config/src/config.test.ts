@@ -54,6 +54,13 @@ describe('worker config', () => {
     expect(config.concurrency).toBe(32);
     expect(config.cache.enabled).toBe(true);
     expect(config.history).toEqual({ maxMessages: 20, ttlSeconds: 604_800 });
+    expect(config.llm.breaker).toEqual({
+      failureThreshold: 5,
+      failureRatio: 0.5,
+      minimumRequests: 20,
+      windowMs: 30_000,
+      openMs: 30_000,
+    });
   });
 
   it('requires an API key for OpenAI itself', () => {
@@ -69,10 +76,14 @@ describe('worker config', () => {
         WORKER_CONCURRENCY: '0',
         CACHE_ENABLED: 'maybe',
         LLM_TEMPERATURE: '3',
+        LLM_BREAKER_FAILURE_RATIO: '0',
+        LLM_BREAKER_MIN_REQUESTS: '2.5',
       }),
     );
     expect(problems.map((p) => p.split(' ')[0]).sort()).toEqual([
       'CACHE_ENABLED',
+      'LLM_BREAKER_FAILURE_RATIO',
+      'LLM_BREAKER_MIN_REQUESTS',
       'LLM_TEMPERATURE',
       'WORKER_CONCURRENCY',
     ]);
@@ -96,6 +107,16 @@ describe('worker config', () => {
       ['fallback-1', 'llama3', 'http://ollama:11434/v1', undefined],
       ['fallback-2', 'gpt-4o', 'https://api.openai.com/v1', 'sk-second'],
     ]);
+  });
+
+  it('reads the breaker rate settings', () => {
+    const config = loadWorkerConfig({
+      TELEGRAM_BOT_TOKEN: token,
+      OPENAI_API_KEY: 'k',
+      LLM_BREAKER_FAILURE_RATIO: '0.25',
+      LLM_BREAKER_MIN_REQUESTS: '50',
+    });
+    expect(config.llm.breaker).toMatchObject({ failureRatio: 0.25, minimumRequests: 50 });
   });
 
   it('names a malformed fallback list', () => {

@@ -28,6 +28,14 @@ const workerEnvSchema = z
     LLM_MAX_RETRIES: envInt('must be an integer between 0 and 5', { min: 0, max: 5 }).default(1),
     LLM_FALLBACKS: envOptionalString(),
     LLM_BREAKER_FAILURES: envInt('must be an integer between 1 and 1000', { min: 1, max: 1_000 }).default(5),
+    LLM_BREAKER_FAILURE_RATIO: envNumber('must be a number between 0.05 and 1', {
+      min: 0.05,
+      max: 1,
+    }).default(0.5),
+    LLM_BREAKER_MIN_REQUESTS: envInt('must be an integer between 1 and 100000', {
+      min: 1,
+      max: 100_000,
+    }).default(20),
     LLM_BREAKER_WINDOW_MS: envInt('must be milliseconds between 1000 and 600000', {
       min: 1_000,
       max: 600_000,
@@ -174,7 +182,17 @@ export interface LlmSettings {
   maxRetries: number;
   /** Primary first, then the fallbacks in order. */
   backends: LlmBackendSettings[];
-  breaker: { failureThreshold: number; windowMs: number; openMs: number };
+  /**
+   * A backend's circuit opens when, within `windowMs`, it had at least `minimumRequests` calls
+   * and `failureThreshold` failures, and failures were at least `failureRatio` of the calls.
+   */
+  breaker: {
+    failureThreshold: number;
+    failureRatio: number;
+    minimumRequests: number;
+    windowMs: number;
+    openMs: number;
+  };
 }
 
 export interface WorkerConfig {
@@ -249,6 +267,8 @@ export function loadWorkerConfig(env: Record<string, string | undefined>): Worke
       ],
       breaker: {
         failureThreshold: e.LLM_BREAKER_FAILURES,
+        failureRatio: e.LLM_BREAKER_FAILURE_RATIO,
+        minimumRequests: e.LLM_BREAKER_MIN_REQUESTS,
         windowMs: e.LLM_BREAKER_WINDOW_MS,
         openMs: e.LLM_BREAKER_OPEN_MS,
       },

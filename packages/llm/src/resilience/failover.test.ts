@@ -197,7 +197,7 @@ describe('client errors', () => {
       keyPrefix: t.prefix,
       timeoutMs: 2_000,
       maxRetries: 0,
-      breaker: { failureThreshold: 2 },
+      breaker: { failureThreshold: 2, minimumRequests: 1 },
     });
     expect((await pod.complete(params, ask())).backend).toBe('b');
     expect((await pod.status())[0]?.breaker).toBe('closed');
@@ -218,7 +218,7 @@ describe('client errors', () => {
         keyPrefix: t.prefix,
         timeoutMs: 2_000,
         maxRetries: 0,
-        breaker: { failureThreshold: 1 },
+        breaker: { failureThreshold: 1, minimumRequests: 1 },
       });
       expect((await pod.complete(params, ask())).backend).toBe('b');
       expect(chatRequests(locked)).toBe(1);
@@ -248,7 +248,7 @@ describe('client errors', () => {
 
   it('a 400 is thrown as it is, not tried elsewhere and not held against the backend', async () => {
     const { events, observe } = recorder();
-    const pod = t.pod({ breaker: { failureThreshold: 1 }, observe });
+    const pod = t.pod({ breaker: { failureThreshold: 1, minimumRequests: 1 }, observe });
     // The simulator answers 400 to a message carrying this directive.
     const err = await rejection(pod.complete(params, ask('[[sim:error=400]] hello')));
 
@@ -286,6 +286,7 @@ describe('shared state trouble', () => {
       { backend: 'a', operation: 'admit' },
       { backend: 'a', operation: 'failure' },
       { backend: 'b', operation: 'admit' },
+      { backend: 'b', operation: 'success' },
     ]);
     await expect(pod.status()).rejects.toThrow(/closed/);
   });
@@ -304,6 +305,9 @@ describe('options', () => {
     ['negative retries', { maxRetries: -1 }, /maxRetries/],
     ['a fractional threshold', { breaker: { failureThreshold: 1.5 } }, /failureThreshold/],
     ['a zero open period', { breaker: { openMs: 0 } }, /openMs/],
+    ['a zero failure ratio', { breaker: { failureRatio: 0 } }, /failureRatio/],
+    ['a failure ratio above 1', { breaker: { failureRatio: 1.5 } }, /failureRatio/],
+    ['a fractional minimum of requests', { breaker: { minimumRequests: 2.5 } }, /minimumRequests/],
     ['a negative default pause', { defaultRateLimitPauseMs: -5 }, /defaultRateLimitPauseMs/],
   ])('rejects %s', (_label, change, message) => {
     expect(() => createResilientLlm({ ...valid, redis: t.redis, ...change })).toThrow(message);

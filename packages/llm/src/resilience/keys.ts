@@ -14,6 +14,11 @@ export interface BackendKeys {
   tripped: string;
   /** Sorted set of recent failures (score = Redis time in ms), the breaker's sliding window. */
   failures: string;
+  /**
+   * Sorted set of recent successes (score = Redis time in ms), the same window: with `failures`
+   * it gives the volume and the failure rate.
+   */
+  successes: string;
   /** SET NX lock held by the one caller allowed to try a half-open backend. */
   trial: string;
 }
@@ -25,6 +30,7 @@ export function backendKeys(keyPrefix: string, backend: string): BackendKeys {
     open: `${base}:breaker:open`,
     tripped: `${base}:breaker:tripped`,
     failures: `${base}:breaker:failures`,
+    successes: `${base}:breaker:successes`,
     trial: `${base}:breaker:trial`,
   };
 }

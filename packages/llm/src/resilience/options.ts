@@ -15,11 +15,31 @@ export interface LlmBackend {
   model: string;
 }
 
-/** Breaker tuning; all values in ms except the threshold. */
+/**
+ * Breaker tuning; durations in ms. The circuit opens on a failure rate over a sliding window,
+ * once the window holds enough calls to judge it: when, within `windowMs`, there were at least
+ * `minimumRequests` calls (successes plus failures) and at least `failureThreshold` failures, and
+ * failures make up at least `failureRatio` of the calls. Failures are timeouts, 5xx, connection
+ * errors and 401/403/404; a 429 or a bad request is neither a failure nor a success.
+ */
 export interface BreakerOptions {
-  /** Failures within `windowMs` that open the circuit. @defaultValue 5 */
+  /**
+   * Fewest failures within `windowMs` that may open the circuit, whatever the rate: a quiet
+   * backend with a few failed calls stays in use. @defaultValue 5
+   */
   failureThreshold?: number;
-  /** Length of the sliding window in which failures are counted. @defaultValue 30000 */
+  /**
+   * Share of the window's calls, greater than 0 and at most 1, that must have failed for the
+   * circuit to open. A backend answering more than this share is kept: the queue retries the
+   * failed calls. @defaultValue 0.5
+   */
+  failureRatio?: number;
+  /**
+   * Fewest calls (successes plus failures) within `windowMs` before the rate is judged.
+   * @defaultValue 20
+   */
+  minimumRequests?: number;
+  /** Length of the sliding window in which calls are counted. @defaultValue 30000 */
   windowMs?: number;
   /** How long an open circuit skips the backend before one trial call is let through. @defaultValue 30000 */
   openMs?: number;
@@ -98,6 +118,8 @@ export interface ResilientLlm {
 
 export interface ResolvedSettings {
   failureThreshold: number;
+  failureRatio: number;
+  minimumRequests: number;
   windowMs: number;
   openMs: number;
   defaultRateLimitPauseMs: number;
@@ -127,6 +149,8 @@ export function resolveOptions(opts: ResilientLlmOptions): ResolvedSettings {
   }
   return {
     failureThreshold: positiveInteger('breaker.failureThreshold', opts.breaker?.failureThreshold ?? 5),
+    failureRatio: ratio('breaker.failureRatio', opts.breaker?.failureRatio ?? 0.5),
+    minimumRequests: positiveInteger('breaker.minimumRequests', opts.breaker?.minimumRequests ?? 20),
     windowMs: positiveInteger('breaker.windowMs', opts.breaker?.windowMs ?? 30_000),
     openMs: positiveInteger('breaker.openMs', opts.breaker?.openMs ?? 30_000),
     defaultRateLimitPauseMs: positiveInteger(
@@ -139,5 +163,11 @@ export function resolveOptions(opts: ResilientLlmOptions): ResolvedSettings {
 function positiveInteger(field: string, value: number): number {
   if (!(Number.isInteger(value) && value > 0))
     throw new RangeError(`${field} must be a positive integer (got ${value})`);
+  return value;
+}
+
+function ratio(field: string, value: number): number {
+  if (!(typeof value === 'number' && value > 0 && value <= 1))
+    throw new RangeError(`${field} must be a number greater than 0 and at most 1 (got ${value})`);
   return value;
 }

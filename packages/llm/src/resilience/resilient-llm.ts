@@ -7,9 +7,9 @@ import {
   type Admission,
   admit,
   type BreakerSettings,
-  closeAfterTrial,
   readStates,
   recordFailure,
+  recordSuccess,
   releaseTrial,
 } from './breaker';
 import { AllBackendsFailedError, type BackendAttempt } from './errors';
@@ -42,6 +42,8 @@ export function createResilientLlm(opts: ResilientLlmOptions): ResilientLlm {
   const settings = resolveOptions(opts);
   const breaker: BreakerSettings = {
     failureThreshold: settings.failureThreshold,
+    failureRatio: settings.failureRatio,
+    minimumRequests: settings.minimumRequests,
     windowMs: settings.windowMs,
     openMs: settings.openMs,
     // The lock must outlive the trial call, or a second caller would start another trial:
@@ -103,7 +105,7 @@ export function createResilientLlm(opts: ResilientLlmOptions): ResilientLlm {
 
       for (const { backend, keys, client } of backends) {
         const { name, model } = backend;
-        // Unique per call: the trial lock's owner and the member of the failure window.
+        // Unique per call: the trial lock's owner and the member of the breaker's window.
         const token = randomUUID();
         const closed: Admission = { verdict: 'closed' };
         const admission = await guarded(name, 'admit', closed, () => admit(redis, keys, token, breaker));
@@ -130,12 +132,11 @@ export function createResilientLlm(opts: ResilientLlmOptions): ResilientLlm {
             messages,
             observerFor(name),
           );
-          if (
-            trialToken &&
-            (await guarded(name, 'success', false, () => closeAfterTrial(redis, keys, trialToken)))
-          ) {
-            opts.onBreakerChange?.({ backend: name, state: 'closed' });
-          }
+          // The breaker trips on a failure rate, so successes are counted too: one round trip.
+          const moved = await guarded(name, 'success', 'ignored' as const, () =>
+            recordSuccess(redis, keys, token, trialToken, breaker),
+          );
+          if (moved === 'closed') opts.onBreakerChange?.({ backend: name, state: 'closed' });
           return { ...result, backend: name, model };
         } catch (err) {
           const failure = classifyLlmError(err);
