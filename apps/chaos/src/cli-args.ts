@@ -90,7 +90,7 @@ Faults (all on by default):
   --worker-kills N       at most N worker kills (default unlimited)
   --redis-restarts N     SIGKILL + restart redis-server N times (default 1)
   --llm-error-rate P     simulator 5xx probability during the load (default 0.2)
-  --llm-429-bursts N     bursts of 50 LLM 429s (default 3)
+  --llm-429-bursts N     3-second bursts of LLM 429s (default 3)
   --tg-429-bursts N      bursts of 30 Telegram sendMessage 429s (default 3)
   --no-faults            all of the above off
 Limits and output:

@@ -52,7 +52,7 @@ export interface FaultCounts {
   controlErrors: number;
 }
 
-const LLM_429_TIMES = 50;
+const LLM_429_BURST_MS = 3_000;
 const TELEGRAM_429_TIMES = 30;
 
 /** k evenly spaced points inside (0, 1), shifted so that two kinds of faults do not coincide. */
@@ -227,15 +227,22 @@ export class FaultInjector {
     this.note(`redis-server answers again after ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
 
+  /**
+   * A provider's rate limit lasts a while, whatever the number of calls: every LLM request gets
+   * 429 (retry-after 1 s) for LLM_429_BURST_MS. (Counting 429s per request instead would make a
+   * client that politely waits, probing once per second, sit through one second per 429.)
+   */
   private async llm429Burst(): Promise<void> {
     const ok = await this.control('POST', `${this.t.simUrl}/_sim/faults`, {
       status: 429,
-      times: LLM_429_TIMES,
+      probability: 1,
       retry_after: 1,
     });
     if (ok) {
       this.counts.llm429Bursts++;
-      this.note(`the next ${LLM_429_TIMES} LLM requests get 429`);
+      this.note(`every LLM request gets 429 for ${LLM_429_BURST_MS / 1000} s`);
+      await new Promise((r) => setTimeout(r, LLM_429_BURST_MS));
+      await this.control('DELETE', `${this.t.simUrl}/_sim/faults`);
     }
   }
 

@@ -43,7 +43,7 @@ export function formatReport(r: ChaosResult): string {
     ['worker kills / restarts', `${f.workerKills} / ${f.workerRestarts}`],
     ['redis restarts', `${f.redisRestarts} of ${o.redisRestarts}`],
     ['LLM error rate', String(o.llmErrorRate)],
-    ['LLM 429 bursts (×50)', String(f.llm429Bursts)],
+    ['LLM 429 bursts (3 s)', String(f.llm429Bursts)],
     ['Telegram 429 bursts (×30)', String(f.telegram429Bursts)],
   );
   const llm = (label: string, s: ChaosResult['sim']) => {
