@@ -4,7 +4,7 @@ import { runChaos } from './run-chaos';
 /**
  * A small chaos run against the built gateway and worker (run `pnpm build` first; `pnpm test`
  * does): 300 messages over 40 chats, 2 workers, one worker SIGKILL, one Redis SIGKILL + restart,
- * 10% LLM errors and 3% re-deliveries. Every message must get exactly one answer, in order.
+ * 10% LLM errors, one burst of LLM 429s, one of Telegram 429s and 3% re-deliveries. Every message must get exactly one answer, in order.
  */
 describe('chaos run (small)', () => {
   it('answers every message exactly once and in order despite the faults', async () => {
@@ -19,8 +19,8 @@ describe('chaos run (small)', () => {
       redisRestarts: 1,
       llmErrorRate: 0.1,
       redeliverRate: 0.03,
-      llm429Bursts: 0,
-      telegram429Bursts: 0,
+      llm429Bursts: 1,
+      telegram429Bursts: 1,
       turnGapMs: [300, 1_500],
       quietTimeoutS: 20,
       durationLimitS: 100,
