@@ -50,5 +50,8 @@ describe('chaos run (small)', () => {
       foreign: result.counts.foreign,
     }).toEqual({ lost: 0, duplicated: 0, outOfOrder: 0, apologies: 0, foreign: 0 });
     expect(result.passed).toBe(true);
+    // Sampled, so present; and far from anything a backlog in process memory would need.
+    expect(result.memory.workerPeakMiB).toBeGreaterThan(0);
+    expect(result.memory.workerPeakMiB).toBeLessThan(512);
   }, 120_000);
 });

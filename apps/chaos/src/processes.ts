@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { appendFileSync, closeSync, openSync } from 'node:fs';
+import { appendFileSync, closeSync, openSync, readFileSync } from 'node:fs';
 import { sleep } from './time';
 
 /**
@@ -51,6 +51,8 @@ export class ManagedProcess {
   starts = 0;
   /** Exits the run did not ask for. */
   unexpectedExits = 0;
+  /** Largest resident set size seen by sampleMemory() over all starts, in bytes. */
+  peakRssBytes = 0;
   /** Called on every exit the run did not ask for. */
   onUnexpectedExit: ((info: ExitInfo) => void) | undefined;
   private child: ChildProcess | undefined;
@@ -110,6 +112,18 @@ export class ManagedProcess {
       child.once('exit', (code, signal) => finish(code, signal, ''));
       child.once('error', (err) => finish(null, null, `could not be started: ${err.message}`));
     });
+  }
+
+  /** Reads the process's resident set size from /proc (Linux) and keeps the largest. */
+  sampleMemory(): void {
+    const pid = this.child?.pid;
+    if (!this.running || pid === undefined) return;
+    try {
+      const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      if (match) this.peakRssBytes = Math.max(this.peakRssBytes, Number(match[1]) * 1024);
+    } catch {
+      // The process just ended, or there is no /proc: nothing to sample.
+    }
   }
 
   /** Resolves when the process started last has ended. */

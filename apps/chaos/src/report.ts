@@ -60,6 +60,11 @@ export function formatReport(r: ChaosResult): string {
     .map(([outcome, n]) => `${outcome} ${n}`)
     .join(', ');
   if (webhook) rows.push(['gateway webhook answers', webhook]);
+  if (r.memory)
+    rows.push([
+      'peak memory (RSS)',
+      `gateway ${r.memory.gatewayPeakMiB} MiB, largest worker ${r.memory.workerPeakMiB} MiB`,
+    ]);
   const exits = Object.entries(r.unexpectedExits)
     .map(([name, n]) => `${name} ×${n}`)
     .join(', ');

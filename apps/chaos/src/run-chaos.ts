@@ -57,6 +57,11 @@ export interface ChaosResult {
   gatewayWebhook: Record<string, number>;
   /** Exits of children the run did not cause, by name. */
   unexpectedExits: Record<string, number>;
+  /**
+   * Peak resident memory (MiB) of the gateway and of the largest worker, sampled every 500 ms:
+   * the backlog lives in Redis, so these must stay flat however far the load outruns the workers.
+   */
+  memory: { gatewayPeakMiB: number; workerPeakMiB: number };
   /** Jobs still queued or running when the run stopped; undefined when unknown. */
   unfinishedJobs?: number;
   timings: { totalMs: number; setupMs: number; loadMs: number; drainMs: number };
@@ -163,6 +168,7 @@ export async function runChaos(input: RunChaosOptions = {}): Promise<ChaosResult
   let loadMs = 0;
   let drainMs = 0;
   let progress: NodeJS.Timeout | undefined;
+  let memorySampler: NodeJS.Timeout | undefined;
 
   try {
     // --- start -------------------------------------------------------------------------------
@@ -326,6 +332,9 @@ export async function runChaos(input: RunChaosOptions = {}): Promise<ChaosResult
       );
     };
     progress = setInterval(printProgress, PROGRESS_EVERY_MS);
+    memorySampler = setInterval(() => {
+      for (const p of apps) p.sampleMemory();
+    }, 500);
 
     const loadStart = Date.now();
     await faults.start();
@@ -382,6 +391,7 @@ export async function runChaos(input: RunChaosOptions = {}): Promise<ChaosResult
     error ??= (err as Error).message;
   } finally {
     clearInterval(progress);
+    clearInterval(memorySampler);
     clearTimeout(deadlineTimer);
     input.signal?.removeEventListener('abort', onAbort);
     faults?.close();
@@ -438,6 +448,10 @@ export async function runChaos(input: RunChaosOptions = {}): Promise<ChaosResult
     ...(sim ? { sim } : {}),
     ...(simAtLoadEnd ? { simAtLoadEnd } : {}),
     gatewayWebhook,
+    memory: {
+      gatewayPeakMiB: mib(apps.find((p) => p.name === 'gateway')?.peakRssBytes ?? 0),
+      workerPeakMiB: mib(Math.max(0, ...workers.map((w) => w.peakRssBytes))),
+    },
     unexpectedExits,
     ...(unfinishedJobs !== undefined ? { unfinishedJobs } : {}),
     timings: { totalMs: Date.now() - startedAt, setupMs, loadMs, drainMs },
@@ -446,3 +460,5 @@ export async function runChaos(input: RunChaosOptions = {}): Promise<ChaosResult
     logDirKept: keep,
   };
 }
+
+const mib = (bytes: number) => Math.round((bytes / 1_048_576) * 10) / 10;

@@ -4,7 +4,7 @@ import type { Composer } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { ChainableCommander } from 'ioredis';
 import { ChatUnavailableError } from '../bot/deliver-reply';
-import { RetryLaterError } from '../bot/errors';
+import { RetryLaterError, updateBackoffMs } from '../bot/errors';
 import type { ParleyContext } from '../bot/update-scope';
 import type { WorkerDeps } from '../deps';
 import { execOrThrow } from '../exec-or-throw';
@@ -76,9 +76,19 @@ export async function handleBatch(
     }
     handling = scope.handling;
   } catch (err) {
-    // Waiting out a Retry-After is not a failed attempt (the age limit above still bounds it).
-    if (err instanceof RetryLaterError) await deps.ledger.uncountAttempt(ledgerKey(head.updateId));
-    if (!(err instanceof UnrecoverableError)) throw err;
+    if (err instanceof RetryLaterError) {
+      // Waiting out a Retry-After is not a failed attempt (the age limit above still bounds it).
+      if (!err.afterFailure) await deps.ledger.uncountAttempt(ledgerKey(head.updateId));
+      throw err;
+    }
+    if (!(err instanceof UnrecoverableError)) {
+      // A transient failure (LLM down, Telegram 5xx, network): the update stays at the head of
+      // the inbox, so order is kept, and the lane comes back after this update's own backoff.
+      deps.logger.warn({ err, updateId: head.updateId, attempts }, 'update failed; retrying after backoff');
+      throw new RetryLaterError(updateBackoffMs(attempts), (err as Error).message ?? String(err), {
+        afterFailure: true,
+      });
+    }
     if (err instanceof ChatUnavailableError) {
       await deps.redis.set(deps.keys.chatInactive(botId, chatId), '1', 'EX', INACTIVE_TTL_SECONDS);
     }
