@@ -1,4 +1,4 @@
-import { isRedisReachable } from '@parley/redis';
+import { isRedisReachable, redisServerArgs } from '@parley/redis';
 import { ManagedProcess } from './processes';
 import { sleep, waitUntil } from './time';
 
@@ -18,22 +18,7 @@ export class RedisServer {
     binary = 'redis-server',
   ) {
     this.url = `redis://127.0.0.1:${port}`;
-    const args = [
-      '--port',
-      String(port),
-      '--bind',
-      '127.0.0.1',
-      '--dir',
-      dir,
-      '--save',
-      '',
-      '--appendonly',
-      'yes',
-      '--appendfsync',
-      'always',
-      '--maxmemory-policy',
-      'noeviction',
-    ];
+    const args = redisServerArgs({ port, dir, appendOnly: true, appendFsync: 'always' });
     this.process = new ManagedProcess({ name: 'redis', command: binary, args, logFile });
   }
 

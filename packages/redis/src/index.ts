@@ -11,6 +11,7 @@ export {
   freePort,
   isRedisReachable,
   type LocalRedis,
+  redisServerArgs,
   type StartRedisOptions,
   startRedisServer,
 } from './local-server';

@@ -62,28 +62,41 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Starts `redis-server` on loopback and waits until it answers PING. */
-export async function startRedisServer(opts: StartRedisOptions = {}): Promise<LocalRedis> {
-  const port = opts.port ?? (await freePort());
-  const ownDir = opts.dir === undefined;
-  const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'parley-redis-'));
-  const args = [
+/**
+ * Command-line settings of a loopback redis-server as Parley needs it: keys never evicted
+ * (BullMQ must not lose jobs), no RDB snapshots, AOF when durability is wanted.
+ */
+export function redisServerArgs(opts: {
+  port: number;
+  dir: string;
+  appendOnly: boolean;
+  /** @defaultValue "everysec" */
+  appendFsync?: 'always' | 'everysec' | 'no';
+}): string[] {
+  return [
     '--port',
-    String(port),
+    String(opts.port),
     '--bind',
     '127.0.0.1',
     '--dir',
-    dir,
+    opts.dir,
     '--save',
     '',
-    // BullMQ must never have its keys evicted.
     '--maxmemory-policy',
     'noeviction',
     '--appendonly',
     opts.appendOnly ? 'yes' : 'no',
     '--appendfsync',
-    'everysec',
+    opts.appendFsync ?? 'everysec',
   ];
+}
+
+/** Starts `redis-server` on loopback and waits until it answers PING. */
+export async function startRedisServer(opts: StartRedisOptions = {}): Promise<LocalRedis> {
+  const port = opts.port ?? (await freePort());
+  const ownDir = opts.dir === undefined;
+  const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'parley-redis-'));
+  const args = redisServerArgs({ port, dir, appendOnly: opts.appendOnly ?? false });
   let child: ChildProcess;
   try {
     child = spawn(opts.binary ?? 'redis-server', args, { stdio: 'ignore' });
