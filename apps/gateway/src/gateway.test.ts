@@ -216,4 +216,23 @@ describe('gateway shutdown', () => {
     await deleteKeysWithPrefix(redis, prefix);
     await redis.quit();
   });
+
+  it('fails readiness at once but keeps answering webhooks during the shutdown delay', async () => {
+    const redis = createTestRedis();
+    const prefix = uniquePrefix('gw-delay');
+    const gateway = await startGateway(
+      configFor(testRedisUrl(), prefix, { SHUTDOWN_DELAY_MS: '1500' }),
+      logger,
+    );
+    await waitFor(async () => (await fetch(`${gateway.url}/readyz`)).status === 200, { what: 'readiness' });
+    const closing = gateway.close();
+    const ready = await fetch(`${gateway.url}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toMatchObject({ draining: true });
+    expect((await post(gateway, update(600))).status).toBe(200);
+    await closing;
+    await expect(fetch(`${gateway.url}/livez`)).rejects.toThrow();
+    await deleteKeysWithPrefix(redis, prefix);
+    await redis.quit();
+  });
 });

@@ -32,6 +32,8 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     closing ??= (async () => {
       state.draining = true;
       await poller?.stop();
+      // Readiness fails first; the listener stays open until load balancers have noticed.
+      if (config.shutdownDelayMs > 0) await new Promise((r) => setTimeout(r, config.shutdownDelayMs));
       const drained = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const timedOut = await Promise.race([

@@ -19,6 +19,7 @@ const gatewayEnvSchema = z
       min: 1_024,
       max: 10_485_760,
     }).default(1_048_576),
+    SHUTDOWN_DELAY_MS: envInt('must be milliseconds between 0 and 60000', { min: 0, max: 60_000 }).default(0),
     BUSY_NOTICE_AFTER_MS: envInt('must be milliseconds between 0 and 3600000 (0 turns the notice off)', {
       min: 0,
       max: 3_600_000,
@@ -51,6 +52,11 @@ export interface GatewayConfig {
   enqueueTimeoutMs: number;
   /** When the backlog's oldest update has waited this long, chats get one "busy, queued" notice. */
   busyNoticeAfterMs: number;
+  /**
+   * After SIGTERM, how long the gateway keeps serving while /readyz already fails, so that load
+   * balancers stop sending before the listener closes (Kubernetes: a few seconds).
+   */
+  shutdownDelayMs: number;
   shutdownGraceMs: number;
 }
 
@@ -78,6 +84,7 @@ export function loadGatewayConfig(env: Record<string, string | undefined>): Gate
     ingestMode: e.INGEST_MODE,
     enqueueTimeoutMs: e.ENQUEUE_TIMEOUT_MS,
     busyNoticeAfterMs: e.BUSY_NOTICE_AFTER_MS,
+    shutdownDelayMs: e.SHUTDOWN_DELAY_MS,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
   };
 }
