@@ -7,7 +7,19 @@ import {
   type ReplyLedger,
 } from '@parley/conversation';
 import { createDeadLetters, createInbox, type DeadLetters, type Inbox } from '@parley/lanes';
-import { createResilientLlm, createResponseCache, type ResilientLlm, type ResponseCache } from '@parley/llm';
+import {
+  createEmbeddingBatcher,
+  createLlmClient,
+  createResilientLlm,
+  createResponseCache,
+  createSemanticCache,
+  createSingleFlight,
+  type EmbeddingBatcher,
+  type ResilientLlm,
+  type ResponseCache,
+  type SemanticCache,
+  type SingleFlight,
+} from '@parley/llm';
 import type { Logger } from '@parley/logging';
 import { createRegistry, createWorkerMetrics, type Registry, type WorkerMetrics } from '@parley/metrics';
 import { createCommandConnection, type Redis } from '@parley/redis';
@@ -26,6 +38,11 @@ export interface WorkerDeps {
   history: HistoryStore;
   ledger: ReplyLedger;
   cache: ResponseCache;
+  /** Merges identical context-free prompts in flight across pods; absent when turned off. */
+  singleFlight?: SingleFlight;
+  /** Present only when the semantic cache is turned on. */
+  semanticCache?: SemanticCache;
+  embeddings?: EmbeddingBatcher;
   inbox: Inbox;
   deadLetters: DeadLetters;
   /** Producer handle on the updates queue, to re-arm lanes. */
@@ -93,6 +110,12 @@ export function createWorkerDeps(
         metrics.llmCircuitState.set({ backend }, state === 'closed' ? 0 : state === 'half_open' ? 1 : 2);
         logger.warn({ backend, state }, 'LLM backend circuit changed');
       },
+      concurrency: config.llmConcurrency,
+      onConcurrency: ({ backend, limit, inFlight, queued }) => {
+        metrics.llmConcurrencyLimit.set({ backend }, limit);
+        metrics.llmInFlight.set({ backend }, inFlight);
+        metrics.llmQueued.set({ backend }, queued);
+      },
       onStateError: ({ backend, operation, error }) =>
         logger.warn({ backend, operation, err: error }, 'could not read or write LLM backend state in Redis'),
     }),
@@ -102,10 +125,49 @@ export function createWorkerDeps(
       keyFor: (hash) => keys.responseCache(config.botId, hash),
       ttlSeconds: config.cache.ttlSeconds,
     }),
+    ...(config.cache.singleFlight
+      ? {
+          singleFlight: createSingleFlight(redis, {
+            keyPrefix: config.keyPrefix,
+            waitTimeoutMs: config.llm.timeoutMs,
+          }),
+        }
+      : {}),
+    ...semanticParts(config, redis, metrics),
     inbox: createInbox(redis, keys),
     deadLetters: createDeadLetters(redis, keys),
     updatesQueue,
     registry,
     metrics,
   };
+}
+
+/** The semantic cache and its embedding batcher, embedding through the primary backend. */
+function semanticParts(
+  config: WorkerConfig,
+  redis: Redis,
+  metrics: WorkerMetrics,
+): { semanticCache?: SemanticCache; embeddings?: EmbeddingBatcher } {
+  const settings = config.cache.semantic;
+  if (!config.cache.enabled || !settings.enabled) return {};
+  const primary = config.llm.backends[0];
+  if (!primary) return {};
+  const embeddings = createEmbeddingBatcher(
+    createLlmClient({
+      baseURL: primary.baseURL,
+      apiKey: primary.apiKey,
+      timeoutMs: config.llm.timeoutMs,
+      maxRetries: config.llm.maxRetries,
+    }),
+    { model: settings.embeddingModel },
+  );
+  const semanticCache = createSemanticCache(redis, {
+    keyPrefix: `${config.keyPrefix}:${config.botId}`,
+    embed: (text) => embeddings.embed(text),
+    threshold: settings.threshold,
+    maxEntriesPerScope: settings.maxEntries,
+    ttlSeconds: config.cache.ttlSeconds,
+    observe: ({ kind }) => metrics.semanticCache.inc({ result: kind }),
+  });
+  return { semanticCache, embeddings };
 }

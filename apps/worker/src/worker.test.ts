@@ -199,6 +199,18 @@ describe('worker end to end with the emulator and the simulator', () => {
     expect(botReplies(a)[1]).toContain('(turn 2)');
   });
 
+  it('merges identical first-turn prompts in flight into one LLM call', async () => {
+    const [a, b] = [nextChatId++, nextChatId++];
+    const prompt = `Summarise the news of day ${nextUpdateId++} [[sim:delay=400]]`;
+    const before = sim.stats().requests;
+    await Promise.all([userSays(prompt, a), userSays(prompt, b)]);
+    await waitFor(() => botReplies(a).length === 1 && botReplies(b).length === 1, { what: 'both answers' });
+    expect(botReplies(a)[0]).toBe(botReplies(b)[0]);
+    expect(sim.stats().requests - before).toBe(1);
+    const metrics = await (await fetch(`${worker.metricsUrl}/metrics`)).text();
+    expect(metrics).toMatch(/parley_llm_single_flight_total\{result="shared"\} [1-9]/);
+  });
+
   it('answers several messages sent in quick succession together, in one LLM call', async () => {
     const chat = nextChatId++;
     const before = sim.stats().requests;

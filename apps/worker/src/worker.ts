@@ -110,6 +110,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
         logger.warn('grace period over; handing unfinished jobs back to the queue');
         await Promise.all([worker.close(true), noticesWorker.close(true)]);
       }
+      await deps.embeddings?.close().catch(() => {});
       await deps.updatesQueue.close().catch(() => {});
       await new Promise((r) => http.close(r));
       connection.disconnect();

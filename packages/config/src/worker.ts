@@ -44,6 +44,25 @@ const workerEnvSchema = z
       min: 1_000,
       max: 600_000,
     }).default(30_000),
+    LLM_ADAPTIVE_CONCURRENCY: envBoolean('must be true or false').default(true),
+    LLM_CONCURRENCY_INITIAL: envInt('must be an integer between 1 and 10000', {
+      min: 1,
+      max: 10_000,
+    }).default(8),
+    LLM_CONCURRENCY_MAX: envInt('must be an integer between 1 and 10000', { min: 1, max: 10_000 }).default(
+      256,
+    ),
+    SINGLE_FLIGHT_ENABLED: envBoolean('must be true or false').default(true),
+    SEMANTIC_CACHE_ENABLED: envBoolean('must be true or false').default(false),
+    SEMANTIC_CACHE_THRESHOLD: envNumber('must be a cosine similarity between 0.5 and 1', {
+      min: 0.5,
+      max: 1,
+    }).default(0.95),
+    SEMANTIC_CACHE_MAX_ENTRIES: envInt('must be an integer between 10 and 1000000', {
+      min: 10,
+      max: 1_000_000,
+    }).default(5_000),
+    EMBEDDING_MODEL: envString('must name the embedding model').default('text-embedding-3-small'),
     SYSTEM_PROMPT: envString('must be text').default(DEFAULT_SYSTEM_PROMPT),
     WORKER_CONCURRENCY: envInt('must be an integer between 1 and 1000', { min: 1, max: 1_000 }).default(32),
     UPDATE_MAX_ATTEMPTS: envInt('must be an integer between 1 and 100', { min: 1, max: 100 }).default(6),
@@ -226,7 +245,16 @@ export interface WorkerConfig {
   coalesce: { windowMs: number; maxWaitMs: number; maxMessages: number };
   lanes: { maxBatchesPerRun: number; sweepIntervalMs: number; staleAfterMs: number };
   history: { maxMessages: number; ttlSeconds: number };
-  cache: { enabled: boolean; ttlSeconds: number };
+  cache: {
+    enabled: boolean;
+    ttlSeconds: number;
+    /** Merge identical context-free prompts in flight, across pods. */
+    singleFlight: boolean;
+    /** Semantic cache on top of the exact one; off until a threshold is tuned on real data. */
+    semantic: { enabled: boolean; threshold: number; maxEntries: number; embeddingModel: string };
+  };
+  /** Adaptive concurrency per LLM backend; undefined when off. */
+  llmConcurrency?: { initial: number; max: number };
   metrics: { host: string; port: number };
   shutdownGraceMs: number;
 }
@@ -290,7 +318,20 @@ export function loadWorkerConfig(env: Record<string, string | undefined>): Worke
       staleAfterMs: e.LANE_STALE_AFTER_MS,
     },
     history: { maxMessages: e.HISTORY_MAX_MESSAGES, ttlSeconds: e.HISTORY_TTL_SECONDS },
-    cache: { enabled: e.CACHE_ENABLED, ttlSeconds: e.CACHE_TTL_SECONDS },
+    cache: {
+      enabled: e.CACHE_ENABLED,
+      ttlSeconds: e.CACHE_TTL_SECONDS,
+      singleFlight: e.SINGLE_FLIGHT_ENABLED,
+      semantic: {
+        enabled: e.SEMANTIC_CACHE_ENABLED,
+        threshold: e.SEMANTIC_CACHE_THRESHOLD,
+        maxEntries: e.SEMANTIC_CACHE_MAX_ENTRIES,
+        embeddingModel: e.EMBEDDING_MODEL,
+      },
+    },
+    llmConcurrency: e.LLM_ADAPTIVE_CONCURRENCY
+      ? { initial: Math.min(e.LLM_CONCURRENCY_INITIAL, e.LLM_CONCURRENCY_MAX), max: e.LLM_CONCURRENCY_MAX }
+      : undefined,
     metrics: { host: e.METRICS_HOST, port: e.METRICS_PORT },
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
   };

@@ -68,6 +68,36 @@ export function createWorkerMetrics(registry: Registry) {
       labelNames: ['backend'] as const,
       registers,
     }),
+    llmConcurrencyLimit: new Gauge({
+      name: 'parley_llm_concurrency_limit',
+      help: 'Adaptive limit of LLM calls in flight per backend in this pod: grows while latency per token stays low, shrinks on 429s or slowdowns.',
+      labelNames: ['backend'] as const,
+      registers,
+    }),
+    llmInFlight: new Gauge({
+      name: 'parley_llm_in_flight',
+      help: 'LLM calls in flight per backend in this pod.',
+      labelNames: ['backend'] as const,
+      registers,
+    }),
+    llmQueued: new Gauge({
+      name: 'parley_llm_queued',
+      help: 'LLM calls waiting for a slot under the adaptive limit, per backend, in this pod.',
+      labelNames: ['backend'] as const,
+      registers,
+    }),
+    singleFlight: new Counter({
+      name: 'parley_llm_single_flight_total',
+      help: 'Context-free prompts sent to the LLM (computed) or answered by an identical call already in flight in any pod (shared).',
+      labelNames: ['result'] as const,
+      registers,
+    }),
+    semanticCache: new Counter({
+      name: 'parley_semantic_cache_lookups_total',
+      help: 'Semantic cache lookups after an exact-cache miss: hit, near_miss (just under the threshold; tune with care), miss.',
+      labelNames: ['result'] as const,
+      registers,
+    }),
     cacheRequests: new Counter({
       name: 'parley_response_cache_requests_total',
       help: 'Response cache lookups for context-free prompts: hit (answered without the LLM) or miss.',

@@ -1,4 +1,10 @@
-import { type ChatMessage, classifyLlmError } from '@parley/llm';
+import {
+  type CacheKeyParts,
+  type CacheScope,
+  type ChatMessage,
+  cacheKeyHash,
+  classifyLlmError,
+} from '@parley/llm';
 import { RetryLaterError } from './errors';
 import type { Decision } from './reply-once';
 import { replyOnce } from './reply-once';
@@ -55,6 +61,8 @@ async function decideAnswer(ctx: ParleyContext, text: string, historyKey: string
     const hit = await deps.cache.get(cacheParts);
     deps.metrics.cacheRequests.inc({ result: hit ? 'hit' : 'miss' });
     if (hit) return { answer: hit, kind: 'cache' };
+    const semantic = await lookupSemantic(ctx, cacheParts);
+    if (semantic) return { answer: semantic, kind: 'semantic-cache' };
   }
 
   const messages: ChatMessage[] = [
@@ -63,16 +71,28 @@ async function decideAnswer(ctx: ParleyContext, text: string, historyKey: string
     { role: 'user', content: text },
   ];
   try {
-    const result = await deps.llm.complete(
-      { temperature: settings.temperature, maxTokens: settings.maxTokens },
-      messages,
-    );
+    const complete = () =>
+      deps.llm.complete({ temperature: settings.temperature, maxTokens: settings.maxTokens }, messages);
+    // Identical context-free prompts in flight (a popular question asked by many at once) share
+    // one LLM call, across pods. Prompts with history never match each other.
+    const result =
+      cacheable && deps.singleFlight
+        ? await deps.singleFlight
+            .run(`${deps.config.botId}:${cacheKeyHash(cacheParts)}`, complete)
+            .then((r) => {
+              deps.metrics.singleFlight.inc({ result: r.shared ? 'shared' : 'computed' });
+              return r.value;
+            })
+        : await complete();
     const answer = result.text.trim();
     if (!answer) return { answer: texts.emptyAnswer, kind: 'fallback' };
     // A truncated answer is still sent, but not kept for others.
     // Only the primary's complete answers are cached: the key names the primary's model.
     if (cacheable && result.finishReason === 'stop' && result.backend === 'primary') {
       await deps.cache.set(cacheParts, answer);
+      await deps.semanticCache?.store(semanticScope(cacheParts), text, answer).catch((err) => {
+        deps.logger.warn({ err }, 'could not store in the semantic cache');
+      });
     }
     return { answer, kind: 'llm' };
   } catch (err) {
@@ -89,5 +109,26 @@ async function decideAnswer(ctx: ParleyContext, text: string, historyKey: string
       'LLM failed; answering with an apology',
     );
     return { answer: texts.llmUnavailable, kind: 'fallback' };
+  }
+}
+
+const semanticScope = (parts: CacheKeyParts): CacheScope => ({
+  model: parts.model,
+  systemPrompt: parts.systemPrompt,
+  temperature: parts.temperature,
+  maxTokens: parts.maxTokens,
+  context: 'none',
+});
+
+/** A semantic hit for a context-free prompt, or undefined; a failing lookup counts as a miss. */
+async function lookupSemantic(ctx: ParleyContext, parts: CacheKeyParts): Promise<string | undefined> {
+  const cache = ctx.scope.deps.semanticCache;
+  if (!cache) return undefined;
+  try {
+    const found = await cache.lookup(semanticScope(parts), parts.prompt);
+    return found.kind === 'hit' ? found.answer : undefined;
+  } catch (err) {
+    ctx.scope.deps.logger.warn({ err }, 'semantic cache lookup failed; asking the LLM');
+    return undefined;
   }
 }

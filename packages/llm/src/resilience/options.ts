@@ -85,6 +85,13 @@ export interface ResilientLlmOptions {
    * `half_open` when it won the trial after the open period, `closed` when its trial succeeded.
    * Each transition is therefore reported by exactly one pod. @defaultValue none
    */
+  /**
+   * Adaptive concurrency per backend (AIMD on latency per token and 429s): keeps the backend's
+   * continuous batch full without overloading it. Off when omitted.
+   */
+  concurrency?: { initial?: number; min?: number; max?: number };
+  /** The concurrency limit of a backend changed, or a call was queued/started/finished. */
+  onConcurrency?: (e: { backend: string; limit: number; inFlight: number; queued: number }) => void;
   onBreakerChange?: (e: { backend: string; state: BreakerState }) => void;
   /**
    * Called when reading or writing the shared state failed. The request goes on without it

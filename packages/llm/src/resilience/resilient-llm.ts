@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type OpenAI from 'openai';
 import { type ChatObserver, completeChat } from '../chat';
 import { createLlmClient } from '../client';
+import { type AdaptiveLimiter, createAdaptiveLimiter } from '../efficiency/adaptive-limiter';
 import { classifyLlmError } from '../errors';
 import {
   type Admission,
@@ -31,6 +32,8 @@ interface PreparedBackend {
   backend: LlmBackend;
   keys: BackendKeys;
   client: OpenAI;
+  /** Caps calls in flight to this backend from this pod; absent when adaptive concurrency is off. */
+  limiter?: AdaptiveLimiter;
 }
 
 /**
@@ -62,6 +65,14 @@ export function createResilientLlm(opts: ResilientLlmOptions): ResilientLlm {
       timeoutMs: opts.timeoutMs,
       maxRetries: opts.maxRetries,
     }),
+    limiter: opts.concurrency
+      ? createAdaptiveLimiter({
+          name: backend.name,
+          ...opts.concurrency,
+          observe: (limit, inFlight, queued) =>
+            opts.onConcurrency?.({ backend: backend.name, limit, inFlight, queued }),
+        })
+      : undefined,
   }));
 
   // The shared state only steers traffic. When Redis fails, calling the backend as if its
@@ -103,7 +114,7 @@ export function createResilientLlm(opts: ResilientLlmOptions): ResilientLlm {
       const blockedMs: number[] = [];
       let lastError: unknown;
 
-      for (const { backend, keys, client } of backends) {
+      for (const { backend, keys, client, limiter } of backends) {
         const { name, model } = backend;
         // Unique per call: the trial lock's owner and the member of the breaker's window.
         const token = randomUUID();
@@ -126,12 +137,20 @@ export function createResilientLlm(opts: ResilientLlmOptions): ResilientLlm {
         };
 
         try {
-          const result = await completeChat(
-            client,
-            { model, temperature: params.temperature, maxTokens: params.maxTokens },
-            messages,
-            observerFor(name),
-          );
+          const call = () =>
+            completeChat(
+              client,
+              { model, temperature: params.temperature, maxTokens: params.maxTokens },
+              messages,
+              observerFor(name),
+            );
+          const result = limiter
+            ? await limiter.run(call, {
+                isOverload: (err) => classifyLlmError(err).outcome === 'rate_limited',
+                // Answers differ in length: judge the backend by time per generated token.
+                latencyMs: (value, elapsedMs) => elapsedMs / Math.max(1, value.completionTokens),
+              })
+            : await call();
           // The breaker trips on a failure rate, so successes are counted too: one round trip.
           const moved = await guarded(name, 'success', 'ignored' as const, () =>
             recordSuccess(redis, keys, token, trialToken, breaker),
