@@ -39,10 +39,9 @@ export async function replyOnce(
   await deliverReply(ctx, ledgerKey, decision.answer, entry.sent, entry.answer !== undefined);
   const tx = deps.redis.multi();
   commit?.(tx, decision);
+  for (const write of ctx.scope.commitWrites) write(tx);
   deps.ledger.finishIn(tx, ledgerKey);
-  const results = await tx.exec();
-  const failed = results?.find(([err]) => err);
-  if (!results || failed)
-    throw new Error(`could not commit the reply: ${failed?.[0]?.message ?? 'transaction aborted'}`);
+  await execOrThrow(tx);
+  ctx.scope.committed = true;
   ctx.scope.handling = handling;
 }
