@@ -44,7 +44,9 @@ const workerEnvSchema = z
       min: 1_000,
       max: 600_000,
     }).default(30_000),
-    LLM_ADAPTIVE_CONCURRENCY: envBoolean('must be true or false').default(true),
+    // Off by default: the benchmark showed its latency signal (time per token) mis-judging a
+    // backend whose answers vary in length, holding throughput far below capacity.
+    LLM_ADAPTIVE_CONCURRENCY: envBoolean('must be true or false').default(false),
     LLM_CONCURRENCY_INITIAL: envInt('must be an integer between 1 and 10000', {
       min: 1,
       max: 10_000,
