@@ -1,5 +1,5 @@
+import type { HttpClient } from '@parley/testing';
 import type { BenchOptions } from './cli-args';
-import type { HttpClient } from './http';
 import type { Progress } from './progress';
 
 /** What every benchmark gets from the runner. */

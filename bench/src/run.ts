@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { cpus, platform, release, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { HttpClient } from '@parley/testing';
 import { runCache } from './benchmarks/cache';
 import type { Benchmark } from './benchmarks/common';
 import { runCost } from './benchmarks/cost';
@@ -8,7 +9,6 @@ import { runIngest } from './benchmarks/ingest';
 import { runInlineBot } from './benchmarks/inline-bot';
 import { runPipeline } from './benchmarks/pipeline';
 import type { BenchmarkId, BenchOptions } from './cli-args';
-import { HttpClient } from './http';
 import { Progress } from './progress';
 import type { BenchmarkResult, RunReport } from './report/types';
 
@@ -29,7 +29,7 @@ export async function runBenchmarks(
   const startedAt = new Date();
   const logDir = mkdtempSync(join(tmpdir(), 'parley-bench-'));
   const progress = new Progress(options.only.length);
-  const http = new HttpClient();
+  const http = new HttpClient({ maxSockets: 512, timeoutMs: 30_000 });
   progress.log(`child-process logs in ${logDir}`);
   const results: BenchmarkResult[] = [];
   try {

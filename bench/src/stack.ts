@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { freePort, type LocalRedis, startRedisServer } from '@parley/redis';
-import type { HttpClient } from './http';
+import type { HttpClient } from '@parley/testing';
 import { type ManagedProcess, ManagedProcess as Proc, SCRIPTS, stopAll } from './processes';
 import { ReplyWatcher } from './replies';
 

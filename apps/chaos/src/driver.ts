@@ -1,5 +1,5 @@
+import type { HttpClient } from '@parley/testing';
 import { z } from 'zod';
-import type { HttpClient } from './http';
 import type { ChatPlan, PlannedMessage } from './plan';
 import type { Random } from './random';
 

@@ -1,4 +1,4 @@
-import type { HttpClient } from './http';
+import type { HttpClient } from '@parley/testing';
 import type { ManagedProcess } from './processes';
 import { waitUntil } from './time';
 

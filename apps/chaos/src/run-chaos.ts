@@ -3,11 +3,11 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePort } from '@parley/redis';
+import { HttpClient } from '@parley/testing';
 import { type ChaosOptions, DEFAULT_OPTIONS } from './cli-args';
 import { drain } from './drain';
 import { Driver, PendingGate } from './driver';
 import { type FaultCounts, FaultInjector } from './faults';
-import { HttpClient } from './http';
 import { makePlan } from './plan';
 import { describeExit, type ManagedProcess, nodeProcess } from './processes';
 import { QueueWatch } from './queue-watch';

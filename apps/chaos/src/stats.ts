@@ -1,5 +1,5 @@
+import type { HttpClient } from '@parley/testing';
 import { z } from 'zod';
-import type { HttpClient } from './http';
 import type { BotMessage } from './verify';
 
 /** What the run reads back from the stand-ins and the gateway at the end. */

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { ConfigError, isSecretName } from '@parley/config';
+import { envBoolean, envInt, envOptionalString, envUrl, parseEnv } from '@parley/config';
 import { z } from 'zod';
 import { REPO_ROOT } from './paths';
 
@@ -55,55 +55,17 @@ export interface StackConfig {
 const BOT_TOKEN = /^\d+:[A-Za-z0-9_-]{20,}$/;
 const WEBHOOK_SECRET = /^[A-Za-z0-9_-]{1,256}$/;
 
-// Blank counts as unset, as in @parley/config: compose files and Helm render unset values as "".
-const blankToUndefined = (value: unknown): unknown =>
-  typeof value === 'string' && value.trim() === '' ? undefined : value;
+// The same building blocks as the apps' own configuration: blank counts as unset.
+const optionalText = () => envOptionalString();
 
-const optionalText = () => z.preprocess(blankToUndefined, z.string().optional());
-
-const integer = (message: string, min: number, max: number) =>
-  z.preprocess(
-    (v) => {
-      const value = blankToUndefined(v);
-      return typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value;
-    },
-    z
-      .number({ error: message })
-      .int({ error: message })
-      .min(min, { error: message })
-      .max(max, { error: message }),
-  );
+const integer = (message: string, min: number, max: number) => envInt(message, { min, max });
 
 const port = (fallback: number) =>
   integer('must be a TCP port number (0-65535; 0 picks a free one)', 0, 65_535).default(fallback);
 
-const url = (message: string, protocols: string[]) =>
-  z.preprocess(
-    blankToUndefined,
-    z
-      .string()
-      .refine((value) => {
-        try {
-          return protocols.includes(new URL(value).protocol);
-        } catch {
-          return false;
-        }
-      }, message)
-      .optional(),
-  );
+const url = (message: string, protocols: string[]) => envUrl(message, protocols).optional();
 
-const flag = (message: string) =>
-  z.preprocess(
-    (v) => {
-      const value = blankToUndefined(v);
-      if (typeof value !== 'string') return value;
-      const lowered = value.trim().toLowerCase();
-      if (['1', 'true', 'yes', 'on'].includes(lowered)) return true;
-      if (['0', 'false', 'no', 'off'].includes(lowered)) return false;
-      return value;
-    },
-    z.boolean({ error: message }).default(false),
-  );
+const flag = (message: string) => envBoolean(message).default(false);
 
 const stackEnvSchema = z
   .object({
@@ -147,7 +109,7 @@ const stackEnvSchema = z
       .default('/telegram/webhook'),
     TELEGRAM_API_ROOT: url('must be an http(s) URL of the Bot API server', ['http:', 'https:']),
     INGEST_MODE: z.preprocess(
-      (v) => (typeof blankToUndefined(v) === 'string' ? String(v).trim().toLowerCase() : undefined),
+      (v) => (typeof v === 'string' && v.trim() !== '' ? String(v).trim().toLowerCase() : undefined),
       z.enum(['webhook', 'polling'], { error: 'must be "webhook" or "polling"' }).optional(),
     ),
     OPENAI_API_KEY: optionalText(),
@@ -184,15 +146,7 @@ export function loadStackConfig(
   env: Record<string, string | undefined>,
   supervision: Partial<SupervisionSettings> = {},
 ): StackConfig {
-  // Defaults only apply to absent keys, so blank variables are dropped before parsing.
-  const present = Object.fromEntries(
-    Object.entries(env).filter(
-      (entry): entry is [string, string] => entry[1] !== undefined && entry[1].trim() !== '',
-    ),
-  );
-  const parsed = stackEnvSchema.safeParse(present);
-  if (!parsed.success) throw toConfigError(parsed.error, env);
-  const e = parsed.data;
+  const e = parseEnv(stackEnvSchema, env);
   const passThrough: Record<string, string> = {};
   for (const [name, value] of Object.entries(env)) {
     if (value !== undefined && !name.startsWith('STACK_')) passThrough[name] = value;
@@ -222,21 +176,4 @@ export function loadStackConfig(
     supervision: { ...DEFAULT_SUPERVISION, ...supervision },
     passThrough,
   };
-}
-
-/** One line per bad variable, naming it and what it got (never the value of a secret). */
-function toConfigError(error: z.ZodError, env: Record<string, string | undefined>): ConfigError {
-  return new ConfigError(
-    error.issues.map((issue) => {
-      const name = String(issue.path[0] ?? '(config)');
-      const raw = env[name];
-      const got =
-        raw === undefined || raw.trim() === ''
-          ? 'it is not set'
-          : isSecretName(name)
-            ? `got a value of ${raw.length} characters`
-            : `got ${JSON.stringify(raw.length > 60 ? `${raw.slice(0, 60)}…` : raw)}`;
-      return `${name} ${issue.message} (${got})`;
-    }),
-  );
 }

@@ -7,6 +7,7 @@ import { loadBotInfo } from '@parley/telegram';
 import { Worker } from 'bullmq';
 import type { UserFromGetMe } from 'grammy/types';
 import { createBotComposer } from './bot/composer';
+import { updateBackoffMs } from './bot/errors';
 import { createWorkerDeps, type WorkerDeps } from './deps';
 import { createWorkerHttpServer } from './http-server';
 import { createNoticesProcessor } from './processors/notices-processor';
@@ -121,9 +122,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
   return { deps, metricsUrl, close };
 }
 
-/** Lanes retry quickly at first, then every 30 s at most, with jitter so that pods do not align. */
+/** Lanes that fail outside an update's own handling (e.g. Redis errors) back off like updates do. */
 function laneBackoff(attemptsMade: number, type?: string): number {
-  if (type !== LANE_BACKOFF_TYPE) return 1_000;
-  const base = Math.min(1_000 * 2 ** Math.max(0, attemptsMade - 1), 30_000);
-  return Math.round(base * (0.5 + Math.random()));
+  return type === LANE_BACKOFF_TYPE ? updateBackoffMs(attemptsMade) : 1_000;
 }

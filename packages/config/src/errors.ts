@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { withoutBlanks } from './env';
 
 /** A configuration problem, with one line per bad variable, ready to print before exiting. */
 export class ConfigError extends Error {
@@ -26,3 +27,10 @@ export function toConfigError(error: z.ZodError, env: Record<string, string | un
 
 // Secrets are never echoed back, not even in a configuration error.
 export const isSecretName = (name: string): boolean => /TOKEN|SECRET|KEY|PASSWORD/i.test(name);
+
+/** Parses an environment with `schema` (blank variables count as unset), or throws ConfigError. */
+export function parseEnv<T>(schema: z.ZodType<T>, env: Record<string, string | undefined>): T {
+  const parsed = schema.safeParse(withoutBlanks(env));
+  if (!parsed.success) throw toConfigError(parsed.error, env);
+  return parsed.data;
+}

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { envEnum, envInt, envOptionalString, envString, withoutBlanks } from './env';
-import { toConfigError } from './errors';
+import { envEnum, envInt, envOptionalString, envString } from './env';
+import { parseEnv } from './errors';
 import { botTokenSchema, portSchema, sharedEnvSchema, webhookSecretSchema } from './shared';
 
 const gatewayEnvSchema = z
@@ -62,9 +62,7 @@ export interface GatewayConfig {
 
 /** Reads and validates the gateway's environment; throws ConfigError naming every bad variable. */
 export function loadGatewayConfig(env: Record<string, string | undefined>): GatewayConfig {
-  const parsed = gatewayEnvSchema.safeParse(withoutBlanks(env));
-  if (!parsed.success) throw toConfigError(parsed.error, env);
-  const e = parsed.data;
+  const e = parseEnv(gatewayEnvSchema, env);
   return {
     redisUrl: e.REDIS_URL,
     keyPrefix: e.REDIS_KEY_PREFIX,

@@ -1,4 +1,5 @@
-export { ConfigError, isSecretName } from './errors';
+export { envBoolean, envInt, envOptionalString, envUrl, withoutBlanks } from './env';
+export { ConfigError, isSecretName, parseEnv, toConfigError } from './errors';
 export { type GatewayConfig, loadGatewayConfig } from './gateway';
 export {
   DEFAULT_SYSTEM_PROMPT,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { envBoolean, envInt, envNumber, envOptionalString, envString, envUrl, withoutBlanks } from './env';
-import { toConfigError } from './errors';
+import { envBoolean, envInt, envNumber, envOptionalString, envString, envUrl } from './env';
+import { parseEnv } from './errors';
 import { botTokenSchema, portSchema, sharedEnvSchema } from './shared';
 
 export const DEFAULT_SYSTEM_PROMPT =
@@ -263,9 +263,7 @@ export interface WorkerConfig {
 
 /** Reads and validates the worker's environment; throws ConfigError naming every bad variable. */
 export function loadWorkerConfig(env: Record<string, string | undefined>): WorkerConfig {
-  const parsed = workerEnvSchema.safeParse(withoutBlanks(env));
-  if (!parsed.success) throw toConfigError(parsed.error, env);
-  const e = parsed.data;
+  const e = parseEnv(workerEnvSchema, env);
   return {
     redisUrl: e.REDIS_URL,
     keyPrefix: e.REDIS_KEY_PREFIX,

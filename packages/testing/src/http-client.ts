@@ -1,8 +1,9 @@
 import http from 'node:http';
 
 /**
- * Minimal JSON over HTTP for the loopback control APIs (emulator, simulator, probes). A run has
- * one client: its keep-alive agent bounds the sockets, and `close()` drops them at the end.
+ * Minimal JSON over HTTP for the loopback control APIs of the stand-ins (emulator, simulator,
+ * probes), shared by the test harnesses (chaos run, benchmarks). A run has one client: its
+ * keep-alive agent bounds the sockets, and `close()` drops them at the end.
  */
 
 export class HttpError extends Error {
@@ -21,10 +22,23 @@ export interface HttpAnswer {
   body: string;
 }
 
-export class HttpClient {
-  private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+export interface HttpClientOptions {
+  /** @defaultValue 256 */
+  maxSockets?: number;
+  /** Default timeout of one request. @defaultValue 10000 */
+  timeoutMs?: number;
+}
 
-  request(method: string, url: string, body?: unknown, timeoutMs = 10_000): Promise<HttpAnswer> {
+export class HttpClient {
+  private readonly agent: http.Agent;
+  private readonly timeoutMs: number;
+
+  constructor(options: HttpClientOptions = {}) {
+    this.agent = new http.Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 256 });
+    this.timeoutMs = options.timeoutMs ?? 10_000;
+  }
+
+  request(method: string, url: string, body?: unknown, timeoutMs = this.timeoutMs): Promise<HttpAnswer> {
     return new Promise((resolve, reject) => {
       const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
       const headers: Record<string, string> = payload
