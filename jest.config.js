@@ -4,7 +4,7 @@ module.exports = {
   testEnvironment: 'node',
   // Internal packages expose their TypeScript source under this condition, so tests need no build.
   testEnvironmentOptions: { customExportConditions: ['@parley/source', 'node', 'require', 'default'] },
-  roots: ['<rootDir>/apps', '<rootDir>/packages', '<rootDir>/bench'],
+  roots: ['<rootDir>/apps', '<rootDir>/packages', '<rootDir>/bench', '<rootDir>/deploy'],
   testMatch: ['**/src/**/*.test.ts'],
   modulePathIgnorePatterns: ['<rootDir>/.*/dist/'],
   transform: {
