@@ -1,5 +1,5 @@
+import { pinoRedaction } from '@parley/privacy';
 import pino, { type Logger } from 'pino';
-import { scrubSecrets } from './scrub';
 
 export type { Logger } from 'pino';
 
@@ -9,73 +9,29 @@ export interface LoggerOptions {
   /** @defaultValue "info" */
   level?: string;
   /**
-   * Log the text of users' messages and of answers. Off by default: message text is personal
-   * data and stays out of logs unless an operator turns this on to debug.
+   * Log the text of users' messages and of answers (and users' names). Off by default: message
+   * text is personal data and stays out of logs unless an operator turns this on to debug. Even
+   * then secrets and PII inside it are replaced by labels like `[email]`.
    */
   logMessageText?: boolean;
   /** Where to write; stdout by default (tests pass a stream to capture). */
   destination?: pino.DestinationStream;
 }
 
-const SECRET_PATHS = [
-  'token',
-  'botToken',
-  'secret',
-  'secretToken',
-  'apiKey',
-  'password',
-  'authorization',
-  '*.token',
-  '*.botToken',
-  '*.secret',
-  '*.secretToken',
-  '*.apiKey',
-  '*.password',
-  '*.authorization',
-  'headers.authorization',
-  'req.headers.authorization',
-  'req.headers["x-telegram-bot-api-secret-token"]',
-  'headers["x-telegram-bot-api-secret-token"]',
-];
-
-const TEXT_PATHS = [
-  'text',
-  'prompt',
-  'answer',
-  '*.text',
-  '*.prompt',
-  '*.answer',
-  'update.message.text',
-  'messages',
-];
-
-/** A JSON logger that never writes tokens, secrets or API keys, nor message text unless asked. */
+/**
+ * A JSON logger that never writes tokens, secrets, API keys, e-mail addresses, phone numbers,
+ * card numbers, IBANs or IP addresses, in any field at any depth, in messages, errors or child
+ * bindings, nor message text unless asked (see @parley/privacy's `redactLogValue`).
+ */
 export function createLogger(opts: LoggerOptions): Logger {
-  const paths = opts.logMessageText ? SECRET_PATHS : [...SECRET_PATHS, ...TEXT_PATHS];
+  const redaction = pinoRedaction({ logMessageText: opts.logMessageText ?? false });
   return pino(
     {
       name: opts.name,
       level: opts.level ?? 'info',
       base: { service: opts.name },
-      redact: { paths, censor: '[redacted]' },
       timestamp: pino.stdTimeFunctions.isoTime,
-      serializers: {
-        err: (err: unknown) => {
-          const serialized = pino.stdSerializers.err(err as Error);
-          if (serialized.message) serialized.message = scrubSecrets(serialized.message);
-          if (serialized.stack) serialized.stack = scrubSecrets(serialized.stack);
-          return serialized;
-        },
-      },
-      hooks: {
-        // Free-text messages can carry URLs with tokens in them.
-        logMethod(args, method) {
-          const scrubbed = args.map((a) => (typeof a === 'string' ? scrubSecrets(a) : a)) as Parameters<
-            typeof method
-          >;
-          method.apply(this, scrubbed);
-        },
-      },
+      ...redaction,
     },
     opts.destination,
   );

@@ -71,3 +71,21 @@ describe('parseCliArgs', () => {
     if (result.kind === 'help') expect(result.text).toContain('--webhook-retry-ms');
   });
 });
+
+describe('parseCliArgs --flood-limits', () => {
+  it('turns Telegram flood limits on from the flag or the environment', () => {
+    expect(parseCliArgs(['--flood-limits'], {})).toMatchObject({
+      kind: 'run',
+      config: { floodLimits: true },
+    });
+    expect(parseCliArgs([], { TG_EMULATOR_FLOOD_LIMITS: 'true' })).toMatchObject({
+      kind: 'run',
+      config: { floodLimits: true },
+    });
+    expect(parseCliArgs([], { TG_EMULATOR_FLOOD_LIMITS: 'maybe' })).toMatchObject({ kind: 'error' });
+    expect(parseCliArgs([], {})).toMatchObject({
+      kind: 'run',
+      config: expect.not.objectContaining({ floodLimits: true }),
+    });
+  });
+});

@@ -9,6 +9,8 @@ export interface CliConfig {
   webhookRetryDelayMs?: number;
   webhookTimeoutMs?: number;
   quiet: boolean;
+  /** Enforce Telegram's flood limits (429 for sends and edits that come too fast). */
+  floodLimits?: boolean;
 }
 
 export type CliParseResult =
@@ -27,6 +29,8 @@ Options:
                            Without tokens any well-formed token is accepted.
   --webhook-retry-ms <n>   First delay before re-delivering a failed webhook update (default 1000)
   --webhook-timeout-ms <n> Webhook request timeout (default 60000)
+  --flood-limits           Answer sends and edits that come too fast with 429 like Telegram
+                           (env TG_EMULATOR_FLOOD_LIMITS=true; default off)
   --quiet                  Do not log webhook failures to stderr
   -h, --help               Show this help`;
 
@@ -67,6 +71,10 @@ export function parseCliArgs(argv: string[], env: Record<string, string | undefi
   }
 
   const config: CliConfig = { port, host, tokens, quiet: values.quiet ?? false };
+  const floodEnv = env.TG_EMULATOR_FLOOD_LIMITS;
+  if (floodEnv !== undefined && floodEnv !== '' && !/^(true|false|1|0)$/i.test(floodEnv))
+    return { kind: 'error', message: `TG_EMULATOR_FLOOD_LIMITS must be true or false, got "${floodEnv}"` };
+  if (values['flood-limits'] || /^(true|1)$/i.test(floodEnv ?? '')) config.floodLimits = true;
   if (values['webhook-retry-ms'] !== undefined) {
     const retry = integer(values['webhook-retry-ms'], '--webhook-retry-ms', 0, 3_600_000);
     if (typeof retry === 'string') return { kind: 'error', message: retry };
@@ -92,6 +100,7 @@ function parse(argv: string[]) {
       'webhook-retry-ms': { type: 'string' },
       'webhook-timeout-ms': { type: 'string' },
       quiet: { type: 'boolean' },
+      'flood-limits': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });

@@ -34,6 +34,7 @@ async function main(): Promise<void> {
     ...(config.webhookRetryDelayMs !== undefined ? { webhookRetryDelayMs: config.webhookRetryDelayMs } : {}),
     ...(config.webhookTimeoutMs !== undefined ? { webhookTimeoutMs: config.webhookTimeoutMs } : {}),
     ...(config.quiet ? {} : { logger: stderrLogger() }),
+    ...(config.floodLimits ? { floodLimits: true } : {}),
   });
   process.stdout.write(`tg-emulator listening on ${emulator.url} (chat page: ${emulator.url}/)\n`);
 

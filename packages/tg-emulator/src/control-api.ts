@@ -48,6 +48,19 @@ const faultBody = z.object({
   retryAfter: int.pipe(z.number().min(0)).optional(),
 });
 
+const floodBody = z.object({
+  enabled: z.boolean().optional(),
+  perChatPerSecond: z.number().positive().optional(),
+  perChatBurst: int.pipe(z.number().min(1)).optional(),
+  perGroupPerMinute: z.number().positive().optional(),
+  perGroupBurst: int.pipe(z.number().min(1)).optional(),
+  globalPerSecond: z.number().positive().optional(),
+  globalBurst: int.pipe(z.number().min(1)).optional(),
+  draftsPerSecond: z.number().min(0).optional(),
+});
+
+const EVENT_TYPES = ['message', 'edit', 'delete', 'draft', 'action', 'reset'] as const;
+
 class ControlError extends Error {
   constructor(
     readonly status: number,
@@ -136,6 +149,30 @@ export class ControlApi {
       case 'POST /reset':
         core.reset();
         return true;
+      case 'GET /event-log': {
+        const type = query.get('type') ?? undefined;
+        if (type !== undefined && !(EVENT_TYPES as readonly string[]).includes(type))
+          throw new ControlError(400, `Bad Request: type must be one of ${EVENT_TYPES.join(', ')}`);
+        const since = optionalInt(query, 'since');
+        const chatId = optionalInt(query, 'chat_id');
+        const botId = optionalInt(query, 'bot_id');
+        return core.eventLog.list({
+          ...(since !== undefined ? { since } : {}),
+          ...(chatId !== undefined ? { chatId } : {}),
+          ...(botId !== undefined ? { botId } : {}),
+          ...(type !== undefined ? { type: type as (typeof EVENT_TYPES)[number] } : {}),
+        });
+      }
+      case 'GET /flood-limits':
+        return { enabled: core.flood.current() !== undefined, limits: core.flood.current() ?? null };
+      case 'POST /flood-limits': {
+        const { enabled, ...limits } = floodBody.parse(await readJson(req));
+        const defined = Object.fromEntries(Object.entries(limits).filter(([, v]) => v !== undefined));
+        const wanted =
+          enabled === false ? false : Object.keys(defined).length > 0 ? defined : enabled === true;
+        core.flood.configure(wanted);
+        return { enabled: core.flood.current() !== undefined, limits: core.flood.current() ?? null };
+      }
     }
     const chatMessages = /^\/chats\/(-?\d+)\/messages$/.exec(path);
     if (method === 'GET' && chatMessages) {

@@ -1,7 +1,9 @@
 import type { Update } from './bot-api/telegram-types';
 import { CallLog } from './call-log';
+import { EventLog } from './event-log';
 import { EventHub } from './events';
 import { FaultQueue } from './faults';
+import { FloodControl } from './flood-control';
 import type { ResolvedOptions } from './options';
 import { type BotState, EmulatorState } from './state';
 import { updateType } from './update-queue';
@@ -21,6 +23,8 @@ export class EmulatorCore {
   readonly events = new EventHub();
   readonly calls = new CallLog();
   readonly faults = new FaultQueue();
+  readonly eventLog = new EventLog();
+  readonly flood: FloodControl;
   readonly state: EmulatorState;
   readonly delivery: WebhookDelivery;
 
@@ -28,6 +32,8 @@ export class EmulatorCore {
     readonly options: ResolvedOptions,
     onWebhookReply: (bot: BotState, payload: Record<string, unknown>) => void,
   ) {
+    this.flood = new FloodControl(options.floodLimits);
+    this.events.on((event) => this.eventLog.add(event));
     this.state = new EmulatorState({ tokens: options.tokens, botNames: options.botNames }, this.events);
     this.delivery = new WebhookDelivery({
       retryDelayMs: options.webhookRetryDelayMs,
@@ -61,6 +67,8 @@ export class EmulatorCore {
   reset(): void {
     this.calls.clear();
     this.faults.clear();
+    this.flood.reset();
+    this.eventLog.clear();
     this.state.reset();
   }
 }

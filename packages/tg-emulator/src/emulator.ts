@@ -3,7 +3,9 @@ import type { Update } from './bot-api/telegram-types';
 import type { CallFilter, RecordedCall } from './call-log';
 import type { ChatMessage } from './chat-message';
 import { EmulatorCore } from './core';
+import type { EventFilter, LoggedEvent } from './event-log';
 import type { FaultRule } from './faults';
+import type { FloodLimits } from './flood-control';
 import { type EmulatorOptions, resolveOptions } from './options';
 import { EmulatorServer } from './server';
 import { injectUpdate, sendUserMessage, type UserMessageInput } from './user-messages';
@@ -37,6 +39,13 @@ export interface Emulator {
   reset(): void;
   /** The webhook currently set for a bot, if any. */
   webhook(token?: string): WebhookSummary | undefined;
+  /** Chat events so far (messages, edits, drafts, actions, deletes), in order, with `seq` and `at`. */
+  events(filter?: EventFilter): LoggedEvent[];
+  /**
+   * Turns Telegram's flood limits on (`true`: defaults; an object: some limits overridden) or off
+   * (`false`); returns the limits now in force. Counters start afresh.
+   */
+  setFloodLimits(limits: boolean | Partial<FloodLimits>): FloodLimits | undefined;
 }
 
 /** Starts the emulator's HTTP server and resolves once it listens. */
@@ -82,6 +91,8 @@ export async function startEmulator(opts?: EmulatorOptions): Promise<Emulator> {
     },
     reset: () => core.reset(),
     webhook: (token) => webhookOf(core.state.resolveBot(token)),
+    events: (filter) => core.eventLog.list(filter),
+    setFloodLimits: (limits) => core.flood.configure(limits),
   };
 }
 

@@ -16,8 +16,10 @@ export type {
 export type { CallFilter, RecordedCall } from './call-log';
 export type { ChatMessage } from './chat-message';
 export { type Emulator, startEmulator } from './emulator';
+export type { EventFilter, LoggedEvent } from './event-log';
 export type { ChatEvent } from './events';
 export type { FaultRule } from './faults';
+export { DEFAULT_FLOOD_LIMITS, FLOOD_LIMITED_METHODS, type FloodLimits } from './flood-control';
 export { MarkupError, type ParsedText } from './markup/entities';
 export { parseHtml } from './markup/html';
 export { parseMarkdown } from './markup/markdown';

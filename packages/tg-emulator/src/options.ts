@@ -1,3 +1,4 @@
+import type { FloodLimits } from './flood-control';
 import type { BotIdentity } from './state';
 
 /** Pino-compatible logger subset: each method takes an object and/or a message. */
@@ -31,6 +32,11 @@ export interface EmulatorOptions {
   webhookTimeoutMs?: number;
   /** Logger for webhook failures and startup; silent by default. */
   logger?: EmulatorLogger;
+  /**
+   * Enforce Telegram's flood limits (429 with `retry_after` for sends and edits that come too
+   * fast): `true` for the defaults, or some limits to override. Off by default.
+   */
+  floodLimits?: boolean | Partial<FloodLimits>;
 }
 
 export interface ResolvedOptions {
@@ -41,6 +47,7 @@ export interface ResolvedOptions {
   webhookRetryDelayMs: number;
   webhookTimeoutMs: number;
   logger: EmulatorLogger;
+  floodLimits: boolean | Partial<FloodLimits>;
 }
 
 const noop = () => {};
@@ -59,5 +66,6 @@ export function resolveOptions(opts: EmulatorOptions = {}): ResolvedOptions {
     webhookRetryDelayMs: retry,
     webhookTimeoutMs: timeout,
     logger: opts.logger ?? SILENT_LOGGER,
+    floodLimits: opts.floodLimits ?? false,
   };
 }

@@ -74,6 +74,8 @@ export async function invokeMethod(
       throw fault;
     }
     checkRequired(entry.name, params);
+    const known = core.state.findChat(bot, params.chat_id);
+    core.flood.admit(entry.name, bot.id, known?.chat.id, known?.chat.type);
     const outcome = await entry.handler({ core, bot, signal: opts.signal }, params);
     body =
       outcome instanceof Described

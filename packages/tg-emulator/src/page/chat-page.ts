@@ -32,7 +32,7 @@ header button { background: rgba(255,255,255,.2); color: #fff; cursor: pointer; 
 .msg .meta .edited { margin-right: 4px; font-style: italic; }
 .msg .reply { border-left: 2px solid var(--accent); padding-left: 6px; margin-bottom: 3px; font-size: 13px; color: #555; }
 .msg.draft { background: #eef1f4; color: #6b7b8a; }
-.msg.draft .text::after { content: " \\258D"; animation: blink 1s steps(2) infinite; }
+.msg.draft .text::after, .msg.streaming .text::after { content: " \\258D"; animation: blink 1s steps(2) infinite; }
 @keyframes blink { 50% { opacity: 0; } }
 .msg code { font-family: ui-monospace, Menlo, Consolas, monospace; background: rgba(0,0,0,.06); padding: 0 3px; border-radius: 3px; font-size: 13px; }
 .msg pre { margin: 4px 0; background: rgba(0,0,0,.06); padding: 6px 8px; border-radius: 6px; overflow-x: auto; }
@@ -68,7 +68,7 @@ const SCRIPT = `
   var state = {
     bots: [], botId: null, chats: [], chat: null,
     user: saved.user || DEFAULT_USER,
-    elements: new Map(), source: null, typingTimer: null, draftTimer: null, chatsTimer: null
+    elements: new Map(), source: null, typingTimer: null, draftTimer: null, chatsTimer: null, streamTimers: {}
   };
 
   function api(method, path, body) {
@@ -181,6 +181,7 @@ const SCRIPT = `
     node.setAttribute('data-testid', 'message');
     node.setAttribute('data-from', msg.fromBot ? 'bot' : 'user');
     node.setAttribute('data-message-id', String(msg.messageId));
+    node.setAttribute('data-edit-count', String(msg.editCount || 0));
     if (!msg.fromBot && state.chat && state.chat.type !== 'private' && msg.from) {
       node.appendChild(el('div', 'sender', msg.from.first_name));
     }
@@ -255,8 +256,9 @@ const SCRIPT = `
 
   function scrollDown() { var list = $('messages'); list.scrollTop = list.scrollHeight; }
 
-  function showDraft(text, entities) {
+  function showDraft(text, entities, draftId) {
     var draft = $('draft');
+    draft.setAttribute('data-draft-id', String(draftId || ''));
     var body = draft.querySelector('.text');
     body.textContent = '';
     if (text) body.appendChild(renderText(text, entities)); else body.textContent = 'Thinking\\u2026';
@@ -312,11 +314,21 @@ const SCRIPT = `
     } else if (!current) {
       return;
     } else if (event.type === 'edit') {
+      // An answer streamed by edits: show the cursor while edits keep coming.
       upsert(event.message);
+      var edited = state.elements.get(event.message.messageId);
+      if (edited && event.message.fromBot) {
+        edited.classList.add('streaming');
+        clearTimeout(state.streamTimers[event.message.messageId]);
+        state.streamTimers[event.message.messageId] = setTimeout(function () {
+          var node = state.elements.get(event.message.messageId);
+          if (node) node.classList.remove('streaming');
+        }, 1500);
+      }
     } else if (event.type === 'delete') {
       removeMessage(event.messageId);
     } else if (event.type === 'draft') {
-      showDraft(event.text, event.entities);
+      showDraft(event.text, event.entities, event.draftId);
     } else if (event.type === 'action') {
       showTyping(event.action);
     }
@@ -392,6 +404,11 @@ const SCRIPT = `
       var found = state.chats.find(function (c) { return c.chat.id === wanted; });
       var chat = found ? found.chat : (initial && saved.chat && saved.chat.id === wanted ? saved.chat : null);
       if (!chat && !isNaN(wanted) && wanted > 0) chat = { id: wanted, type: 'private', first_name: state.user.name };
+      // A group that has no messages yet: ?chat_id=-100…&chat_type=supergroup&chat_title=…
+      if (!chat && !isNaN(wanted) && wanted < 0) {
+        var type = query.get('chat_type') || (wanted <= -1000000000000 ? 'supergroup' : 'group');
+        chat = { id: wanted, type: type, title: query.get('chat_title') || 'Test group' };
+      }
       if (!chat && state.chats.length > 0) chat = state.chats[0].chat;
       if (!chat) chat = { id: state.user.id, type: 'private', first_name: state.user.name };
       if (initial && query.get('user_id')) state.user = { id: Number(query.get('user_id')), name: query.get('user_name') || ('User ' + query.get('user_id')) };
@@ -419,7 +436,7 @@ const SCRIPT = `
       if (state.chat !== chat) return;
       messages.forEach(upsert);
       var summary = state.chats.find(function (c) { return c.chat.id === chat.id; });
-      if (summary && summary.draft) showDraft(summary.draft.text);
+      if (summary && summary.draft) showDraft(summary.draft.text, undefined, summary.draft.draftId);
     }).catch(showError);
   }
 
