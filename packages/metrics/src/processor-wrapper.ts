@@ -12,6 +12,10 @@ export function instrumentProcessor<T, R>(
   metrics: Pick<WorkerMetrics, 'jobs' | 'jobWait' | 'jobDuration' | 'lastJobTimestamp'>,
   processor: Processor<T, R>,
 ): Processor<T, R> {
+  // Exported at 0 before the first job, so that rate() sees the first completions and failures.
+  for (const outcome of ['completed', 'retried', 'delayed', 'failed'] as const)
+    metrics.jobs.inc({ queue, outcome }, 0);
+  metrics.jobWait.zero({ queue });
   return async (job, token) => {
     const started = Date.now();
     // Only the first attempt's wait says something about capacity; retries wait on purpose.

@@ -1,8 +1,34 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import { LATENCY_BUCKETS_SECONDS } from './registry';
+import { componentInfo, LATENCY_BUCKETS_SECONDS } from './registry';
+
+export interface WorkerMetricsOptions {
+  /**
+   * The LLM backends in order (name `primary`, `fallback-1`…, and model), so that their call
+   * counters and circuit states exist at 0 before the first call. @defaultValue none
+   */
+  llmBackends?: ReadonlyArray<{ name: string; model: string }>;
+}
+
+const LLM_OUTCOMES = [
+  'ok',
+  'rate_limited',
+  'timeout',
+  'server_error',
+  'connection_error',
+  'client_error',
+  'skipped_paused',
+  'skipped_open',
+] as const;
 
 /** Metric definitions of the worker. No user, chat or message ids in labels: cardinality stays fixed. */
-export function createWorkerMetrics(registry: Registry) {
+export function createWorkerMetrics(registry: Registry, opts: WorkerMetricsOptions = {}): WorkerMetrics {
+  componentInfo(registry, 'worker');
+  const metrics = defineWorkerMetrics(registry);
+  initializeSeries(metrics, opts);
+  return metrics;
+}
+
+function defineWorkerMetrics(registry: Registry) {
   const registers = [registry];
   return {
     jobs: new Counter({
@@ -39,7 +65,13 @@ export function createWorkerMetrics(registry: Registry) {
     }),
     updateToReply: new Histogram({
       name: 'parley_update_reply_latency_seconds',
-      help: 'From the gateway accepting an update to the reply being sent: the latency a user feels.',
+      help: 'From the gateway accepting an update to its reply being sent: the latency a user feels, and the SLO (95% within 10 s).',
+      buckets: LATENCY_BUCKETS_SECONDS,
+      registers,
+    }),
+    updateToFirstText: new Histogram({
+      name: 'parley_update_first_text_latency_seconds',
+      help: 'From the gateway accepting an update to the first text of its answer being visible in the chat (time to first visible token).',
       buckets: LATENCY_BUCKETS_SECONDS,
       registers,
     }),
@@ -58,8 +90,8 @@ export function createWorkerMetrics(registry: Registry) {
     }),
     llmTokens: new Counter({
       name: 'parley_llm_tokens_total',
-      help: 'Tokens reported by the LLM backend, by model and type (prompt, completion).',
-      labelNames: ['model', 'type'] as const,
+      help: 'Tokens reported by the LLM backend, by backend, model and type (prompt, completion): what the LLM bill is made of.',
+      labelNames: ['backend', 'model', 'type'] as const,
       registers,
     }),
     llmCircuitState: new Gauge({
@@ -70,7 +102,7 @@ export function createWorkerMetrics(registry: Registry) {
     }),
     llmConcurrencyLimit: new Gauge({
       name: 'parley_llm_concurrency_limit',
-      help: 'Adaptive limit of LLM calls in flight per backend in this pod: grows while latency per token stays low, shrinks on 429s or slowdowns.',
+      help: 'Adaptive limit of LLM calls in flight per backend in this pod: grows while calls take about their no-load time for their answer length, shrinks to the concurrency the backend served when they queue there, and on 429s or timeouts.',
       labelNames: ['backend'] as const,
       registers,
     }),
@@ -84,6 +116,13 @@ export function createWorkerMetrics(registry: Registry) {
       name: 'parley_llm_queued',
       help: 'LLM calls waiting for a slot under the adaptive limit, per backend, in this pod.',
       labelNames: ['backend'] as const,
+      registers,
+    }),
+    llmBatchPrompts: new Histogram({
+      name: 'parley_llm_batch_prompts',
+      help: 'Conversations per /v1/completions request of a backend with prompt batching (LLM_BATCH_MODE=completions); the count is the number of requests sent.',
+      labelNames: ['backend'] as const,
+      buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048],
       registers,
     }),
     singleFlight: new Counter({
@@ -120,4 +159,24 @@ export function createWorkerMetrics(registry: Registry) {
   };
 }
 
-export type WorkerMetrics = ReturnType<typeof createWorkerMetrics>;
+/**
+ * Exports the series alerts and ratios depend on at 0 from the start. rate() cannot see a
+ * counter go from absent to its first value, so without this the first cache hit, dead letter
+ * or Telegram 429 of a pod would never show in a dashboard or trip an alert. Series whose label
+ * values are only known at run time (backends, queues) are initialized where they are known.
+ */
+function initializeSeries(m: WorkerMetrics, opts: WorkerMetricsOptions): void {
+  for (const { name: backend, model } of opts.llmBackends ?? []) {
+    for (const outcome of LLM_OUTCOMES) m.llmRequests.inc({ backend, model, outcome }, 0);
+    m.llmCircuitState.set({ backend }, 0);
+  }
+  for (const result of ['hit', 'miss']) m.cacheRequests.inc({ result }, 0);
+  for (const result of ['hit', 'near_miss', 'miss']) m.semanticCache.inc({ result }, 0);
+  for (const result of ['computed', 'shared']) m.singleFlight.inc({ result }, 0);
+  for (const handling of ['answered', 'command', 'ignored', 'duplicate', 'dead_letter'])
+    m.updates.inc({ kind: 'message', handling }, 0);
+  // sendMessage carries every reply: its 429s are the flood bans that matter.
+  for (const outcome of ['ok', 'error_429']) m.telegramCalls.inc({ method: 'sendMessage', outcome }, 0);
+}
+
+export type WorkerMetrics = ReturnType<typeof defineWorkerMetrics>;
