@@ -118,4 +118,24 @@ describe('Prometheus rules (helm/parley/rules)', () => {
     const exprOf = (r: RenderedRule) => [r.alert ?? r.record, r.expr];
     expect(renderedRules.map(exprOf)).toEqual(rules.map(({ rule }) => exprOf(rule)));
   });
+
+  it('point every alert at its runbook under metrics.prometheusRule.runbookBaseUrl', () => {
+    const urlsFor = (runbookBaseUrl: string) => {
+      const objects = renderObjects({
+        apiVersions: OPERATOR_APIS,
+        values: [{ metrics: { prometheusRule: { enabled: true, runbookBaseUrl } } }],
+      });
+      const groups: Array<{ rules: Array<{ alert?: string; annotations?: { runbook_url?: string } }> }> =
+        objects.find((o) => o.kind === 'PrometheusRule')?.spec.groups ?? [];
+      return groups.flatMap((g) => g.rules.filter((r) => r.alert).map((r) => r.annotations?.runbook_url));
+    };
+    const absolute = urlsFor('https://git.example.com/ops/parley/blob/main/');
+    expect(absolute.length).toBeGreaterThan(0);
+    for (const url of absolute) {
+      expect(url).toMatch(
+        /^https:\/\/git\.example\.com\/ops\/parley\/blob\/main\/docs\/runbooks\.md#[a-z]+$/,
+      );
+    }
+    for (const url of urlsFor('')) expect(url).toMatch(/^docs\/runbooks\.md#[a-z]+$/);
+  });
 });
