@@ -115,7 +115,19 @@ describe('worker end to end with the emulator and the simulator', () => {
     await userSays('what is my name?', chat);
     await waitFor(() => botReplies(chat).length === 2, { what: 'the second reply' });
     expect(botReplies(chat)[1]).toContain('Your name is Ada');
-    // Typing was shown while the answer was produced.
+    // Both answers came at once: no "typing…" was needed.
+    expect(emulator.calls({ method: 'sendChatAction', chatId: chat })).toHaveLength(0);
+  });
+
+  it('shows "typing…" while a slow answer is produced', async () => {
+    const chat = nextChatId++;
+    sim.configure({ ttftMs: 1_500 });
+    try {
+      await userSays('hello there', chat);
+      await waitFor(() => botReplies(chat).length === 1, { what: 'the slow reply' });
+    } finally {
+      sim.configure({ ttftMs: 0 });
+    }
     expect(emulator.calls({ method: 'sendChatAction', chatId: chat }).length).toBeGreaterThan(0);
   });
 

@@ -1,4 +1,5 @@
 import type { ChainableCommander, Redis } from 'ioredis';
+import { turnEntries } from './commit-lua';
 
 export interface Turn {
   role: 'user' | 'assistant';
@@ -24,26 +25,33 @@ export interface HistoryStore {
   clear(key: string): Promise<void>;
 }
 
+/**
+ * Turns from the list's raw entries (LRANGE), for callers that read the list together with
+ * other keys. A corrupt entry is skipped rather than failing the whole conversation.
+ */
+export function parseTurns(raw: readonly unknown[]): Turn[] {
+  const turns: Turn[] = [];
+  for (const entry of raw) {
+    try {
+      const turn = JSON.parse(String(entry)) as Turn;
+      if ((turn.role === 'user' || turn.role === 'assistant') && typeof turn.content === 'string')
+        turns.push(turn);
+    } catch {
+      // skipped, see above
+    }
+  }
+  return turns;
+}
+
 export function createHistoryStore(redis: Redis, opts: HistoryOptions): HistoryStore {
   return {
     async load(key) {
       if (opts.maxMessages === 0) return [];
-      const raw = await redis.lrange(key, -opts.maxMessages, -1);
-      const turns: Turn[] = [];
-      for (const entry of raw) {
-        try {
-          const turn = JSON.parse(entry) as Turn;
-          if ((turn.role === 'user' || turn.role === 'assistant') && typeof turn.content === 'string')
-            turns.push(turn);
-        } catch {
-          // A corrupt entry is skipped rather than failing the whole conversation.
-        }
-      }
-      return turns;
+      return parseTurns(await redis.lrange(key, -opts.maxMessages, -1));
     },
     appendTo(tx, key, turns) {
       if (opts.maxMessages === 0 || turns.length === 0) return;
-      tx.rpush(key, ...turns.map((t) => JSON.stringify(t)));
+      tx.rpush(key, ...turnEntries(turns));
       tx.ltrim(key, -opts.maxMessages, -1);
       tx.expire(key, opts.ttlSeconds);
     },

@@ -32,21 +32,21 @@ export async function answerWithLlm(ctx: ParleyContext, messageText: string): Pr
         stopTyping();
       }
     },
-    (tx, decision) => {
-      // A fallback apology is not part of the conversation the model should see next time.
-      if (decision.kind === 'fallback') return;
-      deps.history.appendTo(tx, historyKey, [
-        { role: 'user', content: text },
-        { role: 'assistant', content: decision.answer },
-      ]);
-    },
+    // A fallback apology is not part of the conversation the model should see next time.
+    (decision) =>
+      decision.kind === 'fallback'
+        ? []
+        : [
+            { role: 'user', content: text },
+            { role: 'assistant', content: decision.answer },
+          ],
   );
 }
 
 async function decideAnswer(ctx: ParleyContext, text: string, historyKey: string): Promise<Decision> {
   const { deps } = ctx.scope;
   const { llm: settings, systemPrompt, cache: cacheSettings } = deps.config;
-  const history = await deps.history.load(historyKey);
+  const history = ctx.scope.history ?? (await deps.history.load(historyKey));
 
   // Only context-free prompts are cached: with history, the same words can ask something else.
   const cacheParts = {

@@ -1,3 +1,4 @@
+import type { SentPart } from '@parley/conversation';
 import { classifyTelegramError, sendTextSafely, splitText } from '@parley/telegram';
 import { UnrecoverableError } from 'bullmq';
 import { RetryLaterError } from './errors';
@@ -6,9 +7,12 @@ import type { ParleyContext } from './update-scope';
 
 /**
  * Sends the decided answer, part by part, recording each accepted part in the reply ledger
- * right away (one Lua call). A resumed attempt starts after the last recorded part, and first
- * looks for a part an earlier attempt sent but died before recording (see findUnrecordedSend),
- * so neither a crash between two parts nor one right after a send repeats a message.
+ * right away (one round trip), then commits the update with `commit`, which is given the last
+ * part when this call sent it: that part's record travels with the commit (one atomic script),
+ * so recording it and committing cost one round trip, not two.
+ * A resumed attempt starts after the last recorded part, and first looks for a part an earlier
+ * attempt sent but died before recording (see findUnrecordedSend), so neither a crash between
+ * two parts nor one right after a send repeats a message.
  */
 export async function deliverReply(
   ctx: ParleyContext,
@@ -16,6 +20,7 @@ export async function deliverReply(
   answer: string,
   alreadySent: number,
   resumed: boolean,
+  commit: (lastPart?: SentPart) => Promise<void>,
 ): Promise<void> {
   const { deps, job } = ctx.scope;
   const chatId = ctx.chat?.id;
@@ -40,6 +45,7 @@ export async function deliverReply(
       start++;
     }
   }
+  let lastPart: SentPart | undefined;
   for (let i = start; i < parts.length; i++) {
     const text = parts[i] ?? '';
     let messageId: number;
@@ -52,9 +58,11 @@ export async function deliverReply(
     } catch (err) {
       throw toJobError(err);
     }
-    await deps.ledger.markPartSent(ledgerKey, i + 1, messageId, sentKey);
     if (i === 0) deps.metrics.updateToReply.observe(Math.max(0, Date.now() - job.receivedAt) / 1000);
+    if (i === parts.length - 1) lastPart = { sentCount: i + 1, messageId, sentKey };
+    else await deps.ledger.markPartSent(ledgerKey, i + 1, messageId, sentKey);
   }
+  await commit(lastPart);
 }
 
 /** Telegram refuses to deliver to this chat (bot blocked, kicked, chat deleted): never retried. */

@@ -1,5 +1,5 @@
-import type { ChainableCommander } from 'ioredis';
-import { execOrThrow } from '../exec-or-throw';
+import type { Turn } from '@parley/conversation';
+import { commitBatch } from '../lane/commit-batch';
 import { deliverReply } from './deliver-reply';
 import type { Handling, ParleyContext } from './update-scope';
 
@@ -13,18 +13,19 @@ export interface Decision {
  * Runs one update's reply at most once, whatever happens to the job: re-deliveries and retries
  * find the ledger and resume where the previous attempt stopped.
  * - `decide` computes the answer; it only runs while no answer is recorded yet.
- * - `commit` adds the update's lasting writes (history) to the same MULTI that marks it done.
+ * - `turns` gives the conversation turns to keep, committed atomically with "done", the removal
+ *   from the inbox and (see deliverReply) the record of the last part sent.
  */
 export async function replyOnce(
   ctx: ParleyContext,
   handling: Handling,
   decide: () => Promise<Decision>,
-  commit?: (tx: ChainableCommander, decision: Decision) => void,
+  turns?: (decision: Decision) => Turn[],
 ): Promise<void> {
   const { deps, job } = ctx.scope;
   const chatId = ctx.chat?.id ?? 0;
   const ledgerKey = deps.keys.replyLedger(job.botId, chatId, ctx.update.update_id);
-  const entry = await deps.ledger.read(ledgerKey);
+  const entry = ctx.scope.ledger ?? (await deps.ledger.begin(ledgerKey));
   if (entry.done) {
     ctx.scope.handling = 'duplicate';
     return;
@@ -36,12 +37,12 @@ export async function replyOnce(
           const fresh = await decide();
           return deps.ledger.decide(ledgerKey, fresh.answer, fresh.kind);
         })();
-  await deliverReply(ctx, ledgerKey, decision.answer, entry.sent, entry.answer !== undefined);
-  const tx = deps.redis.multi();
-  commit?.(tx, decision);
-  for (const write of ctx.scope.commitWrites) write(tx);
-  deps.ledger.finishIn(tx, ledgerKey);
-  await execOrThrow(tx);
+  await deliverReply(ctx, ledgerKey, decision.answer, entry.sent, entry.answer !== undefined, (lastPart) =>
+    commitBatch(deps, { botId: job.botId, chatId, updateId: ctx.update.update_id }, ctx.scope.commit, {
+      turns: turns?.(decision),
+      lastPart,
+    }),
+  );
   ctx.scope.committed = true;
   ctx.scope.handling = handling;
 }

@@ -1,8 +1,9 @@
 import type { UpdateJob } from '@parley/contracts';
+import type { LedgerEntry, Turn } from '@parley/conversation';
 import { type Api, Context } from 'grammy';
 import type { Update, UserFromGetMe } from 'grammy/types';
-import type { ChainableCommander } from 'ioredis';
 import type { WorkerDeps } from '../deps';
+import type { CommitPlan } from '../lane/commit-batch';
 
 export type Handling = 'answered' | 'command' | 'ignored' | 'duplicate';
 
@@ -19,12 +20,19 @@ export interface UpdateScope {
   /** Texts of messages answered together in one LLM call, oldest first (coalescing). */
   batchTexts?: string[];
   /**
-   * Writes that must land atomically with the reply ledger's "done" (removing the updates from
-   * the chat's inbox, marking batch members answered). replyOnce runs them in its MULTI.
+   * What must land atomically with the reply ledger's "done": removing the updates from the
+   * chat's inbox, marking batch members answered. replyOnce commits it with the reply.
    */
-  commitWrites: Array<(tx: ChainableCommander) => void>;
+  commit: CommitPlan;
   /** Set once those writes are committed. */
   committed: boolean;
+  /**
+   * The reply ledger of `job`'s update with this attempt already begun, when the lane read it
+   * together with the inbox; replyOnce begins the attempt itself otherwise.
+   */
+  ledger?: LedgerEntry;
+  /** The conversation's recent turns, when the lane read them together with the inbox. */
+  history?: Turn[];
 }
 
 /** grammY's context plus the job it came from; handlers read `ctx.scope`. */

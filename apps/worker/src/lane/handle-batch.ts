@@ -2,20 +2,20 @@ import { updateKind } from '@parley/contracts';
 import { UnrecoverableError } from 'bullmq';
 import type { Composer } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
-import type { ChainableCommander } from 'ioredis';
 import { ChatUnavailableError } from '../bot/deliver-reply';
 import { RetryLaterError, updateBackoffMs } from '../bot/errors';
 import type { ParleyContext } from '../bot/update-scope';
 import type { WorkerDeps } from '../deps';
 import { execOrThrow } from '../exec-or-throw';
 import { runUpdate } from '../processors/run-update';
+import { type CommitPlan, commitBatch } from './commit-batch';
 import type { Batch } from './next-batch';
 
 const INACTIVE_TTL_SECONDS = 30 * 24 * 3_600;
 
 /**
- * Handles one batch of a chat's inbox and removes it from the inbox in the same transaction
- * that marks it done in the reply ledger. Throws to have the lane retried later (the updates stay
+ * Handles one batch of a chat's inbox and removes it from the inbox in the same atomic script
+ * that marks it done in the reply ledger (see commitBatch). Throws to have the lane retried later (the updates stay
  * at the head of the inbox, so order is kept); updates that can never be handled are moved to
  * the dead letters instead, so that one bad update cannot block its chat.
  */
@@ -31,28 +31,22 @@ export async function handleBatch(
   if (!head) return;
   const ids = batch.entries.map((e) => e.updateId);
   const ledgerKey = (updateId: number) => deps.keys.replyLedger(botId, chatId, updateId);
-  const removeFromInbox = (tx: ChainableCommander) => deps.inbox.removeIn(tx, botId, chatId, ids);
 
   if (batch.kind === 'unreadable') {
-    await deadLetter(deps, botId, chatId, batch, 'payload cannot be read by this version', removeFromInbox);
+    await deadLetter(deps, botId, chatId, batch, 'payload cannot be read by this version');
     return;
   }
   if (batch.kind === 'coalesced') await deps.ledger.claimBatch(ledgerKey(head.updateId), ids);
 
-  const attempts = await deps.ledger.countAttempt(ledgerKey(head.updateId));
+  // Counted when the batch was read (see readBatch).
+  const attempts = batch.ledger.attempts;
   // A fault that is neither the LLM's nor Telegram's (e.g. a bug) must not block the chat forever.
   if (attempts > deps.config.updateMaxAttempts * 2) {
-    await deadLetter(deps, botId, chatId, batch, `gave up after ${attempts - 1} attempts`, removeFromInbox);
+    await deadLetter(deps, botId, chatId, batch, `gave up after ${attempts - 1} attempts`);
     return;
   }
 
-  const members = batch.entries.slice(1);
-  const commitWrites = [
-    removeFromInbox,
-    ...members.map(
-      (m) => (tx: ChainableCommander) => deps.ledger.coverIn(tx, ledgerKey(m.updateId), head.updateId),
-    ),
-  ];
+  const commit: CommitPlan = { removeIds: ids, coveredIds: ids.slice(1) };
   let handling: string;
   try {
     const scope = await runUpdate(deps, bot, me, batch.entries[0].payload, {
@@ -65,14 +59,13 @@ export async function handleBatch(
           ? batch.entries.map((e) => e.payload.update.message?.text ?? '')
           : undefined,
       afterMessageId: Math.max(...batch.entries.map((e) => e.payload.update.message?.message_id ?? 0)),
-      commitWrites,
+      commit,
+      ledger: batch.ledger,
+      history: batch.history,
     });
     if (!scope.committed) {
       // Nothing was sent (an update the bot does not handle, or one already answered).
-      const tx = deps.redis.multi();
-      for (const write of commitWrites) write(tx);
-      deps.ledger.finishIn(tx, ledgerKey(head.updateId));
-      await execOrThrow(tx);
+      await commitBatch(deps, { botId, chatId, updateId: head.updateId }, commit);
     }
     handling = scope.handling;
   } catch (err) {
@@ -92,7 +85,7 @@ export async function handleBatch(
     if (err instanceof ChatUnavailableError) {
       await deps.redis.set(deps.keys.chatInactive(botId, chatId), '1', 'EX', INACTIVE_TTL_SECONDS);
     }
-    await deadLetter(deps, botId, chatId, batch, err.message, removeFromInbox);
+    await deadLetter(deps, botId, chatId, batch, err.message);
     handling = 'dead_letter';
   }
   for (const entry of batch.entries) {
@@ -107,15 +100,19 @@ async function deadLetter(
   chatId: number,
   batch: Batch,
   reason: string,
-  removeFromInbox: (tx: ChainableCommander) => void,
 ): Promise<void> {
   for (const entry of batch.entries) {
     await deps.deadLetters.add({ botId, chatId, updateId: entry.updateId, reason, payload: entry.raw ?? '' });
   }
   const tx = deps.redis.multi();
-  removeFromInbox(tx);
+  deps.inbox.removeIn(
+    tx,
+    botId,
+    chatId,
+    batch.entries.map((e) => e.updateId),
+  );
   for (const entry of batch.entries)
-    deps.ledger.finishIn(tx, deps.keys.replyLedger(botId, chatId, entry.updateId));
+    deps.ledger.finishAnyIn(tx, deps.keys.replyLedger(botId, chatId, entry.updateId));
   await execOrThrow(tx);
   deps.logger.warn(
     { botId, updateIds: batch.entries.map((e) => e.updateId), reason },

@@ -1,14 +1,21 @@
 import type { UpdateJob } from '@parley/contracts';
 import type { InboxEntry } from '@parley/lanes';
 import type { WorkerDeps } from '../deps';
+import { readBatch, type StartedBatch } from './read-batch';
 
 export type ReadableEntry = InboxEntry & { payload: UpdateJob };
 
-export type Batch =
-  | { kind: 'unreadable'; entries: InboxEntry[] }
-  | { kind: 'single'; entries: [ReadableEntry] }
-  /** Several short messages of one user, answered together. */
-  | { kind: 'coalesced'; entries: ReadableEntry[] };
+/**
+ * What the lane handles next. `ledger` (the first update's, this attempt already counted) and
+ * `history` come from the same round trip as the updates (see readBatch).
+ */
+export type Batch = Omit<StartedBatch, 'entries'> &
+  (
+    | { kind: 'unreadable'; entries: InboxEntry[] }
+    | { kind: 'single'; entries: [ReadableEntry] }
+    /** Several short messages of one user, answered together. */
+    | { kind: 'coalesced'; entries: ReadableEntry[] }
+  );
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -42,17 +49,18 @@ function takeRun(entries: InboxEntry[], max: number): ReadableEntry[] {
  */
 export async function nextBatch(deps: WorkerDeps, botId: string, chatId: number): Promise<Batch | undefined> {
   const { windowMs, maxWaitMs, maxMessages } = deps.config.coalesce;
-  let entries = await deps.inbox.peek(botId, chatId, maxMessages);
-  const head = entries[0];
-  if (!head) return undefined;
-  if (!head.payload) return { kind: 'unreadable', entries: [head] };
-  const single: Batch = { kind: 'single', entries: [head as ReadableEntry] };
+  const started = await readBatch(deps, botId, chatId, maxMessages);
+  const head = started?.entries[0];
+  if (!started || !head) return undefined;
+  const { ledger, history } = started;
+  if (!head.payload) return { kind: 'unreadable', entries: [head], ledger, history };
+  const single: Batch = { kind: 'single', entries: [head as ReadableEntry], ledger, history };
 
-  const ledger = await deps.ledger.read(deps.keys.replyLedger(botId, chatId, head.updateId));
+  let entries = started.entries;
   if (ledger.batch && ledger.batch.length > 1) {
     const ids = new Set(ledger.batch);
     const members = entries.filter((e): e is ReadableEntry => ids.has(e.updateId) && e.payload !== undefined);
-    return members.length > 1 ? { kind: 'coalesced', entries: members } : single;
+    return members.length > 1 ? { kind: 'coalesced', entries: members, ledger, history } : single;
   }
   if (
     windowMs === 0 ||
@@ -69,8 +77,9 @@ export async function nextBatch(deps: WorkerDeps, botId: string, chatId: number)
     const newest = Math.max(...run.map((e) => e.payload.receivedAt));
     const wait = Math.min(newest + windowMs, firstAt + maxWaitMs) - Date.now();
     if (wait <= 0 || run.length >= maxMessages)
-      return run.length > 1 ? { kind: 'coalesced', entries: run } : single;
+      return run.length > 1 ? { kind: 'coalesced', entries: run, ledger, history } : single;
     await sleep(Math.min(wait, 200));
+    // Only the inbox changes while the user types: the head's ledger and history were read above.
     entries = await deps.inbox.peek(botId, chatId, maxMessages);
     if (entries[0]?.updateId !== head.updateId) return single;
   }

@@ -3,12 +3,15 @@ import type { Composer } from 'grammy';
 import type { Update, UserFromGetMe } from 'grammy/types';
 import { ParleyContext, type UpdateScope } from '../bot/update-scope';
 import type { WorkerDeps } from '../deps';
+import { NOTHING_TO_REMOVE } from '../lane/commit-batch';
 
 export interface RunOptions {
   lastAttempt: boolean;
   batchTexts?: string[];
   afterMessageId?: number;
-  commitWrites?: UpdateScope['commitWrites'];
+  commit?: UpdateScope['commit'];
+  ledger?: UpdateScope['ledger'];
+  history?: UpdateScope['history'];
 }
 
 /** Runs one update (or the first update of a batch) through the bot's middleware. */
@@ -26,8 +29,10 @@ export async function runUpdate(
     handling: 'ignored',
     batchTexts: opts.batchTexts,
     afterMessageId: opts.afterMessageId,
-    commitWrites: opts.commitWrites ?? [],
+    commit: opts.commit ?? NOTHING_TO_REMOVE,
     committed: false,
+    ledger: opts.ledger,
+    history: opts.history,
   };
   const ctx = new ParleyContext(payload.update as unknown as Update, deps.api, me, scope);
   await bot.middleware()(ctx, async () => {});

@@ -280,6 +280,31 @@ describe('circuit breaker on a failure rate', () => {
     expect(chatRequests(t.simA)).toBe(8);
   });
 
+  it('writes successes to the window in batches of 16, each member counting its batch', async () => {
+    const pod = t.pod({ breaker: { failureThreshold: 5, minimumRequests: 20 } });
+    const successes = `${t.prefix}:llm:{a}:breaker:successes`;
+    await askTimes(pod, 15);
+    expect(await t.redis.exists(successes)).toBe(0);
+    await askTimes(pod, 1);
+    const members = await t.redis.zrange(successes, 0, -1);
+    expect(members).toHaveLength(1);
+    expect(members[0]).toMatch(/^w16:/);
+    expect(await t.redis.pttl(successes)).toBeGreaterThan(0);
+  });
+
+  it('writes an old batch with its own time, so it leaves the window when its successes do', async () => {
+    const pod = t.pod({ breaker: { failureThreshold: 5, minimumRequests: 20, windowMs: 2_000 } });
+    const successes = `${t.prefix}:llm:{a}:breaker:successes`;
+    await askTimes(pod, 3);
+    await sleep(400); // past the batch age limit (a tenth of the window)
+    await askTimes(pod, 1);
+    const [member, score] = await t.redis.zrange(successes, 0, -1, 'WITHSCORES');
+    expect(member).toMatch(/^w3:/);
+    const [seconds, micros] = await t.redis.time();
+    const age = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000) - Number(score);
+    expect(age).toBeGreaterThanOrEqual(380);
+  });
+
   it('ignores the late success of a call that started before the circuit opened', async () => {
     const pod = t.pod({ breaker: { failureThreshold: 1, minimumRequests: 1, openMs: 5_000 } });
     t.simA.configure({ ttftMs: 500 });

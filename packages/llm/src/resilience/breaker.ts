@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { BackendKeys } from './keys';
+import { luaScript } from './lua';
 
 export type BreakerState = 'closed' | 'open' | 'half_open';
 
@@ -16,9 +17,12 @@ export type Admission =
   | { verdict: 'paused' | 'open' | 'trial_busy'; remainingMs: number };
 
 // One round trip per backend per request: pause, open circuit and half-open trial are decided
-// atomically, so two pods can never both win the trial.
+// atomically, so two pods can never both win the trial. The common case (no pause, circuit
+// closed: none of the three keys exists) costs one MGET; only a key that exists costs more.
 // PTTL is -2 for a missing key, so a missing pause or open key never wins a comparison.
-const ADMIT_SCRIPT = `
+const ADMIT_SCRIPT = luaScript(`
+local present = redis.call('MGET', KEYS[1], KEYS[2], KEYS[3])
+if not present[1] and not present[2] and not present[3] then return {'closed', 0} end
 local paused = redis.call('PTTL', KEYS[1])
 local open = redis.call('PTTL', KEYS[2])
 if open > 0 then return {'open', math.max(open, paused)} end
@@ -27,7 +31,29 @@ if redis.call('EXISTS', KEYS[3]) == 1 then
   if redis.call('SET', KEYS[4], ARGV[1], 'NX', 'PX', ARGV[2]) then return {'trial', 0} end
   return {'trial_busy', math.max(redis.call('PTTL', KEYS[4]), 1)}
 end
-return {'closed', 0}`;
+return {'closed', 0}`);
+
+// Successes reach the window in batches (see recordSuccess): a member `w<n>:<token>` stands for n
+// successes, scored at the time of the first of them. Members without the prefix (written by
+// earlier versions) count one.
+const SUCCESS_HELPERS = `
+local function nowMs()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+local function addSuccesses(key, count, ageMs, token, now, windowMs)
+  if count <= 0 then return end
+  redis.call('ZADD', key, now - ageMs, 'w' .. count .. ':' .. token)
+  redis.call('PEXPIRE', key, windowMs)
+end
+local function countSuccesses(key)
+  local n = 0
+  for _, member in ipairs(redis.call('ZRANGE', key, 0, -1)) do
+    n = n + (tonumber(string.match(member, '^w(%d+):')) or 1)
+  end
+  return n
+end
+`;
 
 // Redis time, not the pods' clocks, orders the window, so clock skew between pods cannot
 // stretch or shrink it. While the circuit is tripped only the trial holder's failure matters:
@@ -36,9 +62,10 @@ return {'closed', 0}`;
 // (ARGV[3]) and `minimumRequests` calls (ARGV[7]) in the window, when failures make up at least
 // `failureRatio` (ARGV[8]) of those calls. Only a failure can push the rate up, so only this
 // script decides; the successes are read (and trimmed) once the failure floor is reached.
-const FAILURE_SCRIPT = `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+// The caller's own successes not yet in the window (ARGV[9] of them, the first ARGV[10] ms ago)
+// are added first, so that its judgement misses none of its own.
+const FAILURE_SCRIPT = luaScript(`${SUCCESS_HELPERS}
+local now = nowMs()
 if redis.call('EXISTS', KEYS[3]) == 1 then
   if ARGV[6] ~= '' and redis.call('GET', KEYS[4]) == ARGV[6] then
     redis.call('SET', KEYS[2], '1', 'PX', ARGV[4])
@@ -49,12 +76,13 @@ if redis.call('EXISTS', KEYS[3]) == 1 then
   return 'ignored'
 end
 local since = now - tonumber(ARGV[2])
+addSuccesses(KEYS[5], tonumber(ARGV[9]) or 0, tonumber(ARGV[10]) or 0, ARGV[1], now, ARGV[2])
 redis.call('ZADD', KEYS[1], now, ARGV[1])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', since)
 local failures = redis.call('ZCARD', KEYS[1])
 if failures >= tonumber(ARGV[3]) then
   redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', since)
-  local calls = failures + redis.call('ZCARD', KEYS[5])
+  local calls = failures + countSuccesses(KEYS[5])
   if calls >= tonumber(ARGV[7]) and failures / calls >= tonumber(ARGV[8]) then
     redis.call('DEL', KEYS[1], KEYS[5])
     redis.call('SET', KEYS[2], '1', 'PX', ARGV[4])
@@ -63,30 +91,27 @@ if failures >= tonumber(ARGV[3]) then
   end
 end
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
-return 'counted'`;
+return 'counted'`);
 
 // Only the holder of the trial lock may close the circuit: a success from a call that started
 // before the circuit opened does not prove the backend recovered, and is not counted either.
-// While closed, the success joins the window so that the failure rate has its denominator.
-// Cost: one round trip per successful call (ZADD, ZREMRANGEBYSCORE, PEXPIRE on one sorted set,
-// O(log n) for n successes in the window). Memory: one member per success in the window, about
-// 100 bytes each, e.g. ~300 KB per backend at 100 answers/s with the default 30 s window.
-const SUCCESS_SCRIPT = `
+// While closed, a batch of successes joins the window so that the failure rate has its
+// denominator: one member for ARGV[4] successes, the first ARGV[5] ms ago. Cost per batch: TIME,
+// EXISTS, ZADD, ZREMRANGEBYSCORE, PEXPIRE; memory: one member (about 50 bytes) per batch.
+const SUCCESS_SCRIPT = luaScript(`${SUCCESS_HELPERS}
 if ARGV[2] ~= '' and redis.call('GET', KEYS[4]) == ARGV[2] then
   redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5])
   return 'closed'
 end
 if redis.call('EXISTS', KEYS[3]) == 1 then return 'ignored' end
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-redis.call('ZADD', KEYS[5], now, ARGV[1])
+local now = nowMs()
+addSuccesses(KEYS[5], tonumber(ARGV[4]) or 1, tonumber(ARGV[5]) or 0, ARGV[1], now, ARGV[3])
 redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', now - tonumber(ARGV[3]))
-redis.call('PEXPIRE', KEYS[5], ARGV[3])
-return 'counted'`;
+return 'counted'`);
 
-const RELEASE_SCRIPT = `
+const RELEASE_SCRIPT = luaScript(`
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0`;
+return 0`);
 
 export interface BreakerSettings {
   /** Fewest failures in the window that may open the circuit. */
@@ -117,7 +142,7 @@ export async function admit(
   trialToken: string,
   settings: BreakerSettings,
 ): Promise<Admission> {
-  const reply = await redis.eval(ADMIT_SCRIPT, 4, ...keyList(keys), trialToken, String(settings.trialLockMs));
+  const reply = await ADMIT_SCRIPT(redis, keyList(keys), [trialToken, String(settings.trialLockMs)]);
   const [verdict, remaining] = Array.isArray(reply) ? reply : [];
   if (verdict === 'closed' || verdict === 'trial') return { verdict };
   if (verdict === 'paused' || verdict === 'open' || verdict === 'trial_busy') {
@@ -127,8 +152,19 @@ export async function admit(
 }
 
 /**
- * Counts a failure (timeout, 5xx, connection error, misconfiguration). `opened` and `reopened`
- * mean this call moved the circuit to open.
+ * Successes of this process not yet in the shared window: `count` of them, the first `ageMs` ago.
+ */
+export interface SuccessBatch {
+  count: number;
+  ageMs: number;
+}
+
+const NO_SUCCESSES: SuccessBatch = { count: 0, ageMs: 0 };
+
+/**
+ * Counts a failure (timeout, 5xx, connection error, misconfiguration), after adding this
+ * process's `pending` successes to the window. `opened` and `reopened` mean this call moved the
+ * circuit to open.
  */
 export async function recordFailure(
   redis: Redis,
@@ -136,11 +172,9 @@ export async function recordFailure(
   member: string,
   trialToken: string | undefined,
   settings: BreakerSettings,
+  pending: SuccessBatch = NO_SUCCESSES,
 ): Promise<'counted' | 'opened' | 'reopened' | 'ignored'> {
-  const reply = await redis.eval(
-    FAILURE_SCRIPT,
-    5,
-    ...breakerKeys(keys),
+  const reply = await FAILURE_SCRIPT(redis, breakerKeys(keys), [
     member,
     String(settings.windowMs),
     String(settings.failureThreshold),
@@ -149,15 +183,19 @@ export async function recordFailure(
     trialToken ?? '',
     String(settings.minimumRequests),
     String(settings.failureRatio),
-  );
+    String(pending.count),
+    String(Math.max(0, Math.round(pending.ageMs))),
+  ]);
   if (reply === 'counted' || reply === 'opened' || reply === 'reopened' || reply === 'ignored') return reply;
   throw new Error(`unexpected failure reply from Redis: ${JSON.stringify(reply)}`);
 }
 
 /**
- * Records a successful call. `closed` means this call was the half-open trial and closed the
- * circuit; `counted` that it joined the window of a closed circuit; `ignored` that the circuit
- * is tripped and this call was not its trial (or its trial lock had expired).
+ * Records successful calls: the half-open trial's (`trialToken`), or a batch of `batch.count`
+ * successes of a closed circuit, the first of them `batch.ageMs` ago. `closed` means this call
+ * was the trial and closed the circuit; `counted` that the batch joined the window of a closed
+ * circuit; `ignored` that the circuit is tripped and this was not its trial (or its trial lock
+ * had expired).
  */
 export async function recordSuccess(
   redis: Redis,
@@ -165,15 +203,15 @@ export async function recordSuccess(
   member: string,
   trialToken: string | undefined,
   settings: BreakerSettings,
+  batch: SuccessBatch = { count: 1, ageMs: 0 },
 ): Promise<'closed' | 'counted' | 'ignored'> {
-  const reply = await redis.eval(
-    SUCCESS_SCRIPT,
-    5,
-    ...breakerKeys(keys),
+  const reply = await SUCCESS_SCRIPT(redis, breakerKeys(keys), [
     member,
     trialToken ?? '',
     String(settings.windowMs),
-  );
+    String(batch.count),
+    String(Math.max(0, Math.round(batch.ageMs))),
+  ]);
   if (reply === 'closed' || reply === 'counted' || reply === 'ignored') return reply;
   throw new Error(`unexpected success reply from Redis: ${JSON.stringify(reply)}`);
 }
@@ -183,7 +221,7 @@ export async function recordSuccess(
  * nothing about the backend's health), so the next caller may try.
  */
 export async function releaseTrial(redis: Redis, keys: BackendKeys, trialToken: string): Promise<void> {
-  await redis.eval(RELEASE_SCRIPT, 1, keys.trial, trialToken);
+  await RELEASE_SCRIPT(redis, [keys.trial], [trialToken]);
 }
 
 /** Reads the shared state of several backends in one round trip. */

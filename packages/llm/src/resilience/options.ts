@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { ChatMessage, ChatResult } from '../chat';
+import type { PromptBatcherOptions } from '../efficiency/prompt-batcher';
 import type { LlmOutcome } from '../errors';
 import type { BreakerState } from './breaker';
 
@@ -13,6 +14,12 @@ export interface LlmBackend {
   apiKey?: string;
   /** Model id on this backend; backends may serve the same model under different names. */
   model: string;
+  /**
+   * Send this backend's calls as prompt arrays on `/v1/completions` (vLLM, llama.cpp…): calls
+   * made within `windowMs` with equal parameters share one request. Off (chat completions, one
+   * request per call) when omitted.
+   */
+  promptBatching?: Omit<PromptBatcherOptions, 'model' | 'onBatch'>;
 }
 
 /**
@@ -86,10 +93,13 @@ export interface ResilientLlmOptions {
    * Each transition is therefore reported by exactly one pod. @defaultValue none
    */
   /**
-   * Adaptive concurrency per backend (AIMD on latency per token and 429s): keeps the backend's
-   * continuous batch full without overloading it. Off when omitted.
+   * Adaptive concurrency per backend (latency against its no-load value per answer length, 429s
+   * and timeouts): keeps the backend's continuous batch full without overloading it. Off when
+   * omitted.
    */
-  concurrency?: { initial?: number; min?: number; max?: number };
+  concurrency?: { initial?: number; min?: number; max?: number; tolerance?: number };
+  /** A batching backend sent one request (`prompts` calls in it) and it ended with `outcome`. */
+  onBatch?: (e: { backend: string; prompts: number; outcome: LlmOutcome; seconds: number }) => void;
   /** The concurrency limit of a backend changed, or a call was queued/started/finished. */
   onConcurrency?: (e: { backend: string; limit: number; inFlight: number; queued: number }) => void;
   onBreakerChange?: (e: { backend: string; state: BreakerState }) => void;

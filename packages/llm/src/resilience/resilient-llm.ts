@@ -3,6 +3,9 @@ import type OpenAI from 'openai';
 import { type ChatObserver, completeChat } from '../chat';
 import { createLlmClient } from '../client';
 import { type AdaptiveLimiter, createAdaptiveLimiter } from '../efficiency/adaptive-limiter';
+import { backendBatcher } from '../efficiency/backend-batcher';
+import { chatCallJudgement } from '../efficiency/chat-call-judgement';
+import type { PromptBatcher } from '../efficiency/prompt-batcher';
 import { classifyLlmError } from '../errors';
 import {
   type Admission,
@@ -24,9 +27,18 @@ import {
   type StateOperation,
 } from './options';
 import { pauseBackend } from './pause';
+import { PendingSuccesses } from './pending-successes';
 
 /** A tripped circuit nobody tries for this long after its open period is forgotten (closed). */
 const TRIPPED_MEMORY_MS = 3_600_000;
+
+/**
+ * Successes are written to the breaker's window in batches of this many (or sooner, see
+ * PendingSuccesses): one Redis call per 16 answers instead of one per answer.
+ */
+const SUCCESS_BATCH = 16;
+/** ...and a batch is at most this share of the window old when it is written (at most 1 s). */
+const SUCCESS_BATCH_WINDOW_SHARE = 0.1;
 
 interface PreparedBackend {
   backend: LlmBackend;
@@ -34,6 +46,10 @@ interface PreparedBackend {
   client: OpenAI;
   /** Caps calls in flight to this backend from this pod; absent when adaptive concurrency is off. */
   limiter?: AdaptiveLimiter;
+  /** Gathers concurrent calls into prompt-array requests; absent unless the backend asks for it. */
+  batcher?: PromptBatcher;
+  /** This pod's successes not yet in the breaker's shared window. */
+  successes: PendingSuccesses;
 }
 
 /**
@@ -73,6 +89,13 @@ export function createResilientLlm(opts: ResilientLlmOptions): ResilientLlm {
             opts.onConcurrency?.({ backend: backend.name, limit, inFlight, queued }),
         })
       : undefined,
+    // Below the breaker and the limiter: each caller is admitted, limited and counted as for a
+    // call of its own; only the HTTP request is shared.
+    batcher: backendBatcher(backend, opts),
+    successes: new PendingSuccesses(
+      SUCCESS_BATCH,
+      Math.min(1_000, settings.windowMs * SUCCESS_BATCH_WINDOW_SHARE),
+    ),
   }));
 
   // The shared state only steers traffic. When Redis fails, calling the backend as if its
@@ -114,7 +137,7 @@ export function createResilientLlm(opts: ResilientLlmOptions): ResilientLlm {
       const blockedMs: number[] = [];
       let lastError: unknown;
 
-      for (const { backend, keys, client, limiter } of backends) {
+      for (const { backend, keys, client, limiter, batcher, successes } of backends) {
         const { name, model } = backend;
         // Unique per call: the trial lock's owner and the member of the breaker's window.
         const token = randomUUID();
@@ -138,24 +161,30 @@ export function createResilientLlm(opts: ResilientLlmOptions): ResilientLlm {
 
         try {
           const call = () =>
-            completeChat(
-              client,
-              { model, temperature: params.temperature, maxTokens: params.maxTokens },
-              messages,
-              observerFor(name),
+            batcher
+              ? batcher.complete(params, messages, observerFor(name))
+              : completeChat(
+                  client,
+                  { model, temperature: params.temperature, maxTokens: params.maxTokens },
+                  messages,
+                  observerFor(name),
+                );
+          const result = limiter ? await limiter.run(call, chatCallJudgement) : await call();
+          if (trialToken) {
+            // The trial's success closes the circuit (and clears the window): written at once.
+            successes.take();
+            const moved = await guarded(name, 'success', 'ignored' as const, () =>
+              recordSuccess(redis, keys, token, trialToken, breaker),
             );
-          const result = limiter
-            ? await limiter.run(call, {
-                isOverload: (err) => classifyLlmError(err).outcome === 'rate_limited',
-                // Answers differ in length: judge the backend by time per generated token.
-                latencyMs: (value, elapsedMs) => elapsedMs / Math.max(1, value.completionTokens),
-              })
-            : await call();
-          // The breaker trips on a failure rate, so successes are counted too: one round trip.
-          const moved = await guarded(name, 'success', 'ignored' as const, () =>
-            recordSuccess(redis, keys, token, trialToken, breaker),
-          );
-          if (moved === 'closed') opts.onBreakerChange?.({ backend: name, state: 'closed' });
+            if (moved === 'closed') opts.onBreakerChange?.({ backend: name, state: 'closed' });
+          } else {
+            // The breaker trips on a failure rate, so successes are counted too, in batches.
+            for (const batch of successes.add()) {
+              await guarded(name, 'success', 'ignored' as const, () =>
+                recordSuccess(redis, keys, token, undefined, breaker, batch),
+              );
+            }
+          }
           return { ...result, backend: name, model };
         } catch (err) {
           const failure = classifyLlmError(err);
@@ -174,8 +203,9 @@ export function createResilientLlm(opts: ResilientLlmOptions): ResilientLlm {
             await release();
             continue;
           }
+          const pending = successes.take();
           const moved = await guarded(name, 'failure', 'ignored' as const, () =>
-            recordFailure(redis, keys, token, trialToken, breaker),
+            recordFailure(redis, keys, token, trialToken, breaker, pending),
           );
           if (moved === 'opened' || moved === 'reopened') {
             blockedMs.push(settings.openMs);

@@ -23,6 +23,11 @@
  * same as no key); calendar slots that have passed are deleted (at most 100 per call, field `lo`
  * remembers where to continue) and the whole calendar expires after its last booked slot.
  *
+ * Cost per send (every command inside counts in Redis' statistics): TIME, one MGET of the pauses
+ * and limit states, one HMGET of the calendar, HINCRBY, one SET per limit; a PTTL only for a
+ * pause in force, a PTTL (and PEXPIRE) only when a send opens a slot, and one HDEL + HSET when
+ * slots have passed (about ten times a second on a busy bot).
+ *
  * KEYS[1] global pause, KEYS[2] global calendar,
  * KEYS[3] chat pause, KEYS[4] chat GCRA state (both optional: no chat id),
  * KEYS[5] group GCRA state (optional: only for groups, supergroups and channels).
@@ -43,23 +48,29 @@ local maxWait = tonumber(ARGV[2])
 local slotMs = tonumber(ARGV[3])
 local capacity = tonumber(ARGV[4])
 
--- 1. The earliest time this chat allows: pauses, then its GCRA limits.
+-- 1. The earliest time this chat allows: pauses, then its GCRA limits. One MGET reads the
+-- pauses and the limits' states together (all keys share the bot's hash tag); a pause key
+-- exists only while its pause lasts, so only a present one costs a PTTL.
+local names = { KEYS[1] }
+for i = 3, #KEYS do names[#names + 1] = KEYS[i] end
+local values = redis.call('MGET', unpack(names))
 local at = now
-local function afterPause(key)
+local function afterPause(key, value)
+  if not value then return now end
   local ttl = redis.call('PTTL', key)
   if ttl > 0 then return now + ttl end
   return now
 end
-at = math.max(at, afterPause(KEYS[1]))
-if #KEYS >= 3 then at = math.max(at, afterPause(KEYS[3])) end
+at = math.max(at, afterPause(KEYS[1], values[1]))
+if #KEYS >= 3 then at = math.max(at, afterPause(KEYS[3], values[2])) end
 
--- { state key index, index of its interval in ARGV (tolerance follows) }
+-- { state key index, index of its interval in ARGV (tolerance follows), index in values }
 local limits = {}
-if #KEYS >= 4 then table.insert(limits, { 4, 6 }) end
-if #KEYS >= 5 then table.insert(limits, { 5, 8 }) end
+if #KEYS >= 4 then table.insert(limits, { 4, 6, 3 }) end
+if #KEYS >= 5 then table.insert(limits, { 5, 8, 4 }) end
 local tats = {}
 for i, limit in ipairs(limits) do
-  local tat = tonumber(redis.call('GET', KEYS[limit[1]])) or now
+  local tat = tonumber(values[limit[3]]) or now
   tats[i] = tat
   at = math.max(at, tat - tonumber(ARGV[limit[2] + 1]))
 end
@@ -69,30 +80,41 @@ if at - now > limitMs then
   return { math.ceil(at - now), 0 }
 end
 
--- 2. The first bot-wide slot with room at or after that time.
+-- 2. The first bot-wide slot with room at or after that time. The cleanup cursor and the
+-- first candidate slot come in one HMGET; passed slots go in one HDEL.
 local calendar = KEYS[2]
 local function field(slot) return string.format('%.0f', slot) end
 local current = math.floor(now / slotMs)
-local lo = tonumber(redis.call('HGET', calendar, 'lo'))
+local slot = math.floor(at / slotMs)
+local head = redis.call('HMGET', calendar, 'lo', field(slot))
+local lo = tonumber(head[1])
+local used = tonumber(head[2]) or 0
 if lo and lo < current then
   local stop = math.min(current - 1, lo + 99)
-  for slot = lo, stop do redis.call('HDEL', calendar, field(slot)) end
+  local passed = {}
+  for s = lo, stop do passed[#passed + 1] = field(s) end
+  redis.call('HDEL', calendar, unpack(passed))
   redis.call('HSET', calendar, 'lo', field(stop + 1))
 end
-local slot = math.floor(at / slotMs)
-while (tonumber(redis.call('HGET', calendar, field(slot))) or 0) >= capacity do
+while used >= capacity do
   slot = slot + 1
   if slot * slotMs - now > limitMs then
     return { math.ceil(slot * slotMs - now), 0 }
   end
+  used = tonumber(redis.call('HGET', calendar, field(slot))) or 0
 end
 local sendAt = math.max(at, slot * slotMs)
 
 -- 3. Book it everywhere.
-redis.call('HINCRBY', calendar, field(slot), 1)
+local booked = redis.call('HINCRBY', calendar, field(slot), 1)
 if not lo then redis.call('HSET', calendar, 'lo', field(current)) end
-local keep = math.ceil((slot + 1) * slotMs - now) + 1000
-if redis.call('PTTL', calendar) < keep then redis.call('PEXPIRE', calendar, keep) end
+-- The calendar must outlive its last booked slot. Only the first booking of a slot can push
+-- that end further out (later bookings of the slot end at the same time), so the expiry is
+-- looked at once per slot, not once per send.
+if booked == 1 then
+  local keep = math.ceil((slot + 1) * slotMs - now) + 1000
+  if redis.call('PTTL', calendar) < keep then redis.call('PEXPIRE', calendar, keep) end
+end
 for i, limit in ipairs(limits) do
   local nextTat = math.max(tats[i], sendAt) + tonumber(ARGV[limit[2]])
   -- '%.3f': tostring() would print large numbers in exponent notation with fewer digits.

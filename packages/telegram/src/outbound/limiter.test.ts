@@ -133,6 +133,18 @@ describe('createOutboundLimiter', () => {
     }
   });
 
+  it('keeps the calendar until its furthest booked slot when later sends book nearer slots', async () => {
+    const [pod] = pods({ globalPerSecond: 10, perChatPerSecond: 1, perChatBurst: 1 });
+    const now = Math.ceil(Date.now() / 1000) * 1000;
+    expect(await pod.reserve(1, now)).toBe(0);
+    expect(await pod.reserve(1, now)).toBe(1000); // books a slot a second ahead
+    const calendar = `${prefix}:tg:{bot${bots}}:slots`;
+    const before = await redisA.pttl(calendar);
+    expect(before).toBeGreaterThan(1_500);
+    expect(await pod.reserve(2, now)).toBe(100); // opens a nearer slot
+    expect(await redisA.pttl(calendar)).toBeGreaterThan(before - 200);
+  });
+
   it('forgets bot-wide slots that have passed', async () => {
     const [pod] = pods({ globalPerSecond: 10 });
     const now = Math.ceil(Date.now() / 1000) * 1000;

@@ -141,10 +141,14 @@ export function createOutboundLimiter(redis: Redis, opts: OutboundLimiterOptions
 
     async pausedFor(chatId) {
       const chat = normalizeChatId(chatId);
-      const ttls = await Promise.all([
-        redis.pttl(keys.globalPause),
-        chat === undefined ? Promise.resolve(0) : redis.pttl(keys.chatPause(chat.key)),
-      ]);
+      // One round trip for both pauses.
+      const pipeline = redis.pipeline().pttl(keys.globalPause);
+      if (chat !== undefined) pipeline.pttl(keys.chatPause(chat.key));
+      const replies = (await pipeline.exec()) ?? [];
+      const ttls = replies.map(([err, ttl]) => {
+        if (err) throw err;
+        return Number(ttl);
+      });
       // PTTL answers -2 for a missing key.
       return Math.max(0, ...ttls);
     },
