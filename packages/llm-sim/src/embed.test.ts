@@ -21,6 +21,20 @@ describe('embedText', () => {
     expect(cosineSimilarity(cat, similar)).toBeGreaterThan(cosineSimilarity(cat, unrelated) + 0.3);
   });
 
+  it('never makes two different words look alike', () => {
+    // With one hash bucket per word, 1 pair in 256 shared a bucket and scored ±1: unrelated
+    // questions became near-duplicates. Spread over 8 buckets, any two words overlap a little.
+    const words = Array.from({ length: 1_000 }, (_, i) => `word${i.toString(36)}`);
+    const vectors = words.map((w) => embedText(w));
+    let worst = 0;
+    for (let i = 0; i < vectors.length; i++) {
+      for (let j = i + 1; j < vectors.length; j++) {
+        worst = Math.max(worst, Math.abs(cosineSimilarity(vectors[i]!, vectors[j]!)));
+      }
+    }
+    expect(worst).toBeLessThan(0.75);
+  });
+
   it('uses word order through bigrams', () => {
     expect(embedText('dog bites man')).not.toEqual(embedText('man bites dog'));
   });

@@ -73,9 +73,15 @@ describe('response cache', () => {
     prompt: 'What is Redis?',
   };
 
-  it('normalises case and whitespace only', () => {
-    expect(normalizePrompt('  What   IS\nRedis? ')).toBe('what is redis?');
-    expect(cacheKeyHash(base)).toBe(cacheKeyHash({ ...base, prompt: 'what is   redis?' }));
+  it('normalises case, whitespace and the closing punctuation of a sentence only', () => {
+    expect(normalizePrompt('  What   IS\nRedis? ')).toBe('what is redis');
+    expect(normalizePrompt('What is Redis ?!')).toBe('what is redis');
+    expect(cacheKeyHash(base)).toBe(cacheKeyHash({ ...base, prompt: 'what is   redis' }));
+    expect(cacheKeyHash(base)).toBe(cacheKeyHash({ ...base, prompt: 'WHAT IS REDIS!' }));
+    // After a number or a symbol the mark may be part of the question.
+    expect(normalizePrompt('what is 5!')).toBe('what is 5!');
+    expect(normalizePrompt('is c++?')).toBe('is c++?');
+    expect(normalizePrompt('what is redis? really')).toBe('what is redis? really');
   });
 
   it.each([

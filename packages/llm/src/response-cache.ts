@@ -15,9 +15,18 @@ export interface CacheKeyParts {
   prompt: string;
 }
 
-/** Case, Unicode form and whitespace do not change what is being asked. */
+/**
+ * Case, Unicode form, whitespace and the closing "?", "!" or "." after a word do not change what
+ * is being asked (most people end a question with "?", many do not). After a digit or a symbol
+ * they may ("5!" is a factorial), so they stay there.
+ */
 export function normalizePrompt(text: string): string {
-  return text.normalize('NFKC').trim().replace(/\s+/g, ' ').toLowerCase();
+  return text
+    .normalize('NFKC')
+    .trim()
+    .replace(/\s+/g, ' ')
+    .toLowerCase()
+    .replace(/(?<=[\p{L}\p{M}])\s?[?!.]+$/u, '');
 }
 
 export function cacheKeyHash(parts: CacheKeyParts): string {

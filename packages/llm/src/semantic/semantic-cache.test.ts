@@ -109,6 +109,27 @@ describe('createSemanticCache against a real Redis', () => {
     await expect(cache.store(withContext, BASE, ANSWER)).rejects.toThrow(TypeError);
   });
 
+  it('never answers a prompt with other numbers, however similar the words', async () => {
+    // Found by the cache benchmark: one unit conversion was served another's answer.
+    const stored = 'how many calories does a 30 minute run burn for a person who weighs 70 kg';
+    const asked = 'How many calories does a 45 minute run burn for a person who weighs 70 kg?';
+    expect(similarity(stored, asked)).toBeGreaterThan(0.92);
+    const cache = newCache({ threshold: 0.92 });
+    await cache.store(scope, stored, 'About 300 kcal.');
+    expect(await cache.lookup(scope, asked)).toEqual({ kind: 'miss' });
+    // Not a near miss either: it is another question, not almost the same one.
+    expect(await newCache({ threshold: 0.99, nearMissMargin: 0.2 }).lookup(scope, asked)).toEqual({
+      kind: 'miss',
+    });
+    // The same numbers in other words still hit, from this process and from a fresh one.
+    for (const reader of [cache, newCache({ threshold: 0.92 })]) {
+      expect(await reader.lookup(scope, `hey, ${stored}`)).toMatchObject({
+        kind: 'hit',
+        answer: 'About 300 kcal.',
+      });
+    }
+  });
+
   it('evicts the oldest entries beyond maxEntriesPerScope', async () => {
     const prompts = ['alpha bravo charlie', 'delta echo foxtrot', 'golf hotel india', 'juliet kilo lima'];
     const cache = newCache({ maxEntriesPerScope: 3 });

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { normalizePrompt } from '../response-cache';
 import { type CacheScope, entryId, type SemanticScopeKeys, scopeHash, semanticScopeKeys } from './keys';
+import { numbersOf } from './numbers';
 import { FETCH_SCRIPT, STORE_SCRIPT, SYNC_SCRIPT } from './scripts';
 import { dot, toUnitVector, vectorFromBase64, vectorToBase64 } from './vectors';
 
@@ -62,7 +63,8 @@ interface ScopeSnapshot {
   /** The version token last read from Redis; undefined before the first sync. */
   version: string | undefined;
   checkedAt: number;
-  vectors: Map<string, Float32Array>;
+  /** Entry id → its unit vector and the numbers of its prompt (see `numbersOf`). */
+  vectors: Map<string, { vector: Float32Array; numbers: string }>;
   syncing: Promise<void> | undefined;
 }
 
@@ -193,7 +195,12 @@ export function createSemanticCache(redis: Redis, options: SemanticCacheOptions)
           const id = ids[j];
           if (json === null || id === undefined) return;
           const entry = parseEntry(json);
-          if (entry) snap.vectors.set(id, vectorFromBase64(entry.vector));
+          if (entry) {
+            snap.vectors.set(id, {
+              vector: vectorFromBase64(entry.vector),
+              numbers: numbersOf(normalizePrompt(entry.prompt)),
+            });
+          }
         });
       }
     }
@@ -233,14 +240,17 @@ export function createSemanticCache(redis: Redis, options: SemanticCacheOptions)
   async function classify(
     snap: ScopeSnapshot,
     query: Float32Array,
+    queryNumbers: string,
   ): Promise<{ result: SemanticLookup; similarity: number }> {
     let best = 0;
     const candidates: Array<{ id: string; similarity: number }> = [];
-    for (const [id, vector] of snap.vectors) {
+    for (const [id, { vector, numbers }] of snap.vectors) {
       if (vector.length !== query.length) continue; // another embedding model; see the README
       const similarity = dot(query, vector);
-      if (similarity >= nearMissFloor) candidates.push({ id, similarity });
-      else if (similarity > best) best = similarity;
+      if (similarity >= nearMissFloor) {
+        // Other numbers, another question however similar the words: not even a near miss.
+        if (numbers === queryNumbers) candidates.push({ id, similarity });
+      } else if (similarity > best) best = similarity;
     }
     candidates.sort((a, b) => b.similarity - a.similarity);
     for (const { id, similarity } of candidates) {
@@ -266,7 +276,7 @@ export function createSemanticCache(redis: Redis, options: SemanticCacheOptions)
         return { kind: 'miss' };
       }
       const [query, snap] = await Promise.all([embedShared(text), fresh(scopeHash(scope))]);
-      const { result, similarity } = await classify(snap, query);
+      const { result, similarity } = await classify(snap, query, numbersOf(text));
       report({ kind: result.kind, similarity });
       return result;
     },
@@ -293,7 +303,7 @@ export function createSemanticCache(redis: Redis, options: SemanticCacheOptions)
         randomBytes(8).toString('hex'),
       );
       // This process sees its own entry at once; other pods at their next sync.
-      snapshots.get(hash)?.vectors.set(id, vector);
+      snapshots.get(hash)?.vectors.set(id, { vector, numbers: numbersOf(text) });
     },
   };
 }
