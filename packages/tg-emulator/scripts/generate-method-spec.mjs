@@ -29,6 +29,7 @@ const IMPLEMENTED = [
   'setMyCommands',
   'getMyCommands',
   'deleteMyCommands',
+  'getFile',
 ];
 
 const spec = JSON.parse(readFileSync(specPath, 'utf8'));

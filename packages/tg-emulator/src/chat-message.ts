@@ -6,8 +6,13 @@ export interface ChatMessage {
   chatId: number;
   /** The bot whose conversation this is. */
   botId: number;
+  /** The text, or '' for a media message (see `caption` and `media`). */
   text: string;
   entities?: MessageEntity[];
+  caption?: string;
+  captionEntities?: MessageEntity[];
+  /** The photo (its largest size), document, voice note or audio file of the message. */
+  media?: ChatMedia;
   /** The parse_mode the bot used, as given. */
   parseMode?: string;
   /** Unix seconds, like Telegram's. */
@@ -20,4 +25,18 @@ export interface ChatMessage {
   replyToMessageId?: number;
   threadId?: number;
   replyMarkup?: unknown;
+}
+
+/** A message's file, as the chat page shows it (`GET /_emulator/files/<fileId>` serves it). */
+export interface ChatMedia {
+  kind: 'photo' | 'document' | 'voice' | 'audio';
+  fileId: string;
+  fileUniqueId: string;
+  fileSize?: number;
+  mimeType?: string;
+  fileName?: string;
+  width?: number;
+  height?: number;
+  /** Seconds (voice and audio). */
+  duration?: number;
 }

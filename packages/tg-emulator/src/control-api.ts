@@ -4,7 +4,10 @@ import { BOT_API_VERSION } from './bot-api/method-spec';
 import type { EmulatorCore } from './core';
 import type { ChatEvent } from './events';
 import { BodyTooLargeError, readBody } from './http/body';
+import { sendFile } from './http/file-download';
+import { readFormData } from './http/form-data';
 import { sendError, sendJson } from './http/respond';
+import { sendUserMedia } from './user-media';
 import { injectUpdate, sendUserMessage } from './user-messages';
 import { botMessages, chatHistory, listBots, listChats } from './views';
 
@@ -36,6 +39,41 @@ const messageBody = z.object({
   chatTitle: z.string().min(1).optional(),
   replyToMessageId: int.optional(),
 });
+
+const seconds = z.union([
+  z.number(),
+  z
+    .string()
+    .regex(/^\d+(\.\d+)?$/)
+    .transform(Number),
+]);
+
+/** POST /media: the file comes as a multipart `file` part, as base64 `data` in JSON, or as `speak`. */
+const mediaBody = z.object({
+  ...botRef,
+  kind: z.enum(['photo', 'document', 'voice', 'audio']),
+  data: z
+    .string()
+    .regex(/^[A-Za-z0-9+/=\s]*$/, 'must be base64')
+    .optional(),
+  speak: z.string().min(1).optional(),
+  caption: z.string().optional(),
+  fileName: z.string().min(1).optional(),
+  mimeType: z.string().min(1).optional(),
+  duration: seconds.optional(),
+  title: z.string().optional(),
+  performer: z.string().optional(),
+  chatId: int.optional(),
+  userId: int.optional(),
+  chatType: z.enum(['private', 'group', 'supergroup']).optional(),
+  firstName: z.string().min(1).optional(),
+  username: z.string().min(1).optional(),
+  chatTitle: z.string().min(1).optional(),
+  replyToMessageId: int.optional(),
+});
+
+/** Largest POST /media body: a 64 MiB file, base64-encoded in JSON. */
+const MEDIA_BODY_LIMIT = 90 * 1024 * 1024;
 
 const updateBody = z.object({ ...botRef, update: z.record(z.string(), z.unknown()) });
 const redeliverBody = z.object({ ...botRef, updateId: int });
@@ -85,6 +123,11 @@ export class ControlApi {
     const query = url.searchParams;
     try {
       if (method === 'GET' && path === '/events') return this.streamEvents(req, res, query);
+      const file = /^\/files\/([A-Za-z0-9_-]+)$/.exec(path);
+      if (file) {
+        const bot = this.core.state.resolveBot(this.tokenFromQuery(query));
+        return sendFile(req, res, this.core.files.byId(bot.id, file[1] ?? ''), { inlineOnly: true });
+      }
       const result = await this.dispatch(method, path, query, req);
       sendJson(res, 200, { ok: true, result });
     } catch (err) {
@@ -115,6 +158,8 @@ export class ControlApi {
         const { botId, token, ...input } = body;
         return sendUserMessage(core, { ...input, token: this.tokenOf(token, botId) });
       }
+      case 'POST /media':
+        return this.sendMedia(req);
       case 'POST /updates': {
         const body = updateBody.parse(await readJson(req, false));
         return injectUpdate(core, body.update, this.tokenOf(body.token, body.botId));
@@ -210,6 +255,32 @@ export class ControlApi {
     this.shutdown.addEventListener('abort', end, { once: true });
   }
 
+  /** POST /media: a user sends a photo, document, voice note or audio file. */
+  private async sendMedia(req: IncomingMessage): Promise<unknown> {
+    const multipart = (req.headers['content-type'] ?? '').toLowerCase().includes('multipart/form-data');
+    let fields: Record<string, unknown>;
+    let upload: { data: Buffer; name?: string; type?: string } | undefined;
+    if (multipart) {
+      const form = await readFormData(req, MEDIA_BODY_LIMIT);
+      fields = camelize(form.fields);
+      upload = form.files.file;
+    } else {
+      fields = await readJson(req, true, MEDIA_BODY_LIMIT);
+    }
+    const { botId, token, data, fileName, mimeType, ...input } = mediaBody.parse(fields);
+    const bytes = upload?.data ?? (data === undefined ? undefined : Buffer.from(data, 'base64'));
+    const name = fileName ?? upload?.name;
+    // Browsers send an empty or generic type for files they do not know; the content tells better.
+    const type = mimeType ?? (upload?.type === 'application/octet-stream' ? undefined : upload?.type);
+    return sendUserMedia(this.core, {
+      ...input,
+      ...(bytes === undefined ? {} : { data: bytes }),
+      ...(name === undefined ? {} : { fileName: name }),
+      ...(type === undefined ? {} : { mimeType: type }),
+      token: this.tokenOf(token, botId),
+    });
+  }
+
   private tokenOf(token: string | undefined, botId: number | undefined): string | undefined {
     if (token !== undefined || botId === undefined) return token;
     const bot = this.core.state.botById(botId);
@@ -229,9 +300,13 @@ function optionalInt(query: URLSearchParams, name: string): number | undefined {
   return Number(value);
 }
 
-/** Reads a JSON object body; keys are camelCased unless `camelize` is false (raw updates). */
-async function readJson(req: IncomingMessage, camelize = true): Promise<Record<string, unknown>> {
-  const raw = (await readBody(req, 1024 * 1024)).toString('utf8');
+/** Reads a JSON object body; keys are camelCased unless `camelCase` is false (raw updates). */
+async function readJson(
+  req: IncomingMessage,
+  camelCase = true,
+  limit = 1024 * 1024,
+): Promise<Record<string, unknown>> {
+  const raw = (await readBody(req, limit)).toString('utf8');
   let parsed: unknown = {};
   if (raw.trim() !== '') {
     try {
@@ -244,10 +319,15 @@ async function readJson(req: IncomingMessage, camelize = true): Promise<Record<s
     throw new ControlError(400, 'Bad Request: JSON object expected');
   }
   const body = parsed as Record<string, unknown>;
-  if (!camelize) {
+  if (!camelCase) {
     const { bot_id, ...rest } = body;
     return bot_id === undefined ? rest : { ...rest, botId: bot_id };
   }
+  return camelize(body);
+}
+
+/** `chat_id` → `chatId`: the control API takes either spelling. */
+function camelize(body: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(
     Object.entries(body).map(([k, v]) => [k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()), v]),
   );

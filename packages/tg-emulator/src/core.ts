@@ -4,6 +4,7 @@ import { EventLog } from './event-log';
 import { EventHub } from './events';
 import { FaultQueue } from './faults';
 import { FloodControl } from './flood-control';
+import { FileStore } from './media/file-store';
 import type { ResolvedOptions } from './options';
 import { type BotState, EmulatorState } from './state';
 import { updateType } from './update-queue';
@@ -24,6 +25,8 @@ export class EmulatorCore {
   readonly calls = new CallLog();
   readonly faults = new FaultQueue();
   readonly eventLog = new EventLog();
+  /** Files users sent, for getFile and downloads. */
+  readonly files = new FileStore();
   readonly flood: FloodControl;
   readonly state: EmulatorState;
   readonly delivery: WebhookDelivery;
@@ -69,6 +72,7 @@ export class EmulatorCore {
     this.faults.clear();
     this.flood.reset();
     this.eventLog.clear();
+    this.files.clear();
     this.state.reset();
   }
 }

@@ -8,6 +8,7 @@ import type { FaultRule } from './faults';
 import type { FloodLimits } from './flood-control';
 import { type EmulatorOptions, resolveOptions } from './options';
 import { EmulatorServer } from './server';
+import { sendUserMedia, type UserMediaInput } from './user-media';
 import { injectUpdate, sendUserMessage, type UserMessageInput } from './user-messages';
 import { botMessages, chatHistory, type WebhookSummary, webhookOf } from './views';
 
@@ -22,6 +23,11 @@ export interface Emulator {
    * delivers it (webhook if set, else kept for getUpdates). Returns the Update.
    */
   sendUserMessage(input: UserMessageInput): Update;
+  /**
+   * A user sends a photo, document, voice note or audio file (from bytes, or a voice note that
+   * says `speak` in tone speech). The bot can getFile and download it. Returns the Update.
+   */
+  sendUserMedia(input: UserMediaInput): Update;
   /** Injects a raw update (update_id assigned when missing) for a bot, delivered like above. */
   injectUpdate(update: Record<string, unknown>, token?: string): Update;
   /** Every Bot API call the bots made, in order. */
@@ -76,6 +82,7 @@ export async function startEmulator(opts?: EmulatorOptions): Promise<Emulator> {
       return closing;
     },
     sendUserMessage: (input) => sendUserMessage(core, input),
+    sendUserMedia: (input) => sendUserMedia(core, input),
     injectUpdate: (update, token) => injectUpdate(core, update, token),
     calls: (filter) => core.calls.list(filter),
     botMessages: (chatId, token) => botMessages(core, chatId, token),

@@ -4,11 +4,14 @@ import { invokeMethod } from './bot-api/dispatcher';
 import { ControlApi } from './control-api';
 import type { EmulatorCore } from './core';
 import { BodyTooLargeError, MalformedBodyError, parseParams, readBody } from './http/body';
+import { sendFile } from './http/file-download';
 import { sendError, sendJson } from './http/respond';
 import { CHAT_PAGE_HTML } from './page/chat-page';
 
 /** `/bot<token>/<method>`, the Bot API's URL shape. */
 const BOT_API_PATH = /^\/bot([^/]+)\/([^/]+)\/?$/;
+/** `/file/bot<token>/<file_path>`, where getFile's files are downloaded. */
+const FILE_PATH = /^\/file\/bot([^/]+)\/(.+)$/;
 
 /**
  * The emulator's HTTP front: the Bot API under /bot<token>/<method>, the control API under
@@ -75,6 +78,14 @@ export class EmulatorServer {
     }
 
     if (path === '/_emulator' || path.startsWith('/_emulator/')) return this.control.handle(req, res, url);
+
+    const download = FILE_PATH.exec(path);
+    if (download) {
+      // Only bots that exist can have files; an unknown token finds nothing, like a wrong path.
+      const bot = this.core.state.bots.get(safeDecode(download[1] ?? ''));
+      const file = bot && this.core.files.byPath(bot.id, safeDecode(download[2] ?? ''));
+      return sendFile(req, res, file);
+    }
 
     const match = BOT_API_PATH.exec(path);
     if (!match) return sendError(res, 404, 'Not Found');

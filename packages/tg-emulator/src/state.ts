@@ -1,5 +1,5 @@
 import type { BotCommand, BotUser, Chat, Message, MessageEntity, User } from './bot-api/telegram-types';
-import type { ChatMessage } from './chat-message';
+import type { ChatMedia, ChatMessage } from './chat-message';
 import type { EventHub } from './events';
 import { UpdateQueue } from './update-queue';
 
@@ -302,6 +302,10 @@ export function toChatMessage(bot: BotState, stored: StoredMessage): ChatMessage
     fromBot: stored.fromBot,
   };
   if (m.entities && m.entities.length > 0) out.entities = m.entities;
+  if (m.caption !== undefined) out.caption = m.caption;
+  if (m.caption_entities && m.caption_entities.length > 0) out.captionEntities = m.caption_entities;
+  const media = mediaOf(m);
+  if (media) out.media = media;
   if (stored.parseMode !== undefined) out.parseMode = stored.parseMode;
   if (m.edit_date !== undefined) out.editDate = m.edit_date;
   if (m.from) out.from = m.from;
@@ -309,4 +313,22 @@ export function toChatMessage(bot: BotState, stored: StoredMessage): ChatMessage
   if (m.message_thread_id !== undefined) out.threadId = m.message_thread_id;
   if (m.reply_markup !== undefined) out.replyMarkup = m.reply_markup;
   return out;
+}
+
+/** The file of a media message: a photo's largest size, or its document, voice note or audio. */
+function mediaOf(m: Message): ChatMedia | undefined {
+  const photo = m.photo?.at(-1);
+  const file = photo ?? m.document ?? m.voice ?? m.audio;
+  if (!file) return undefined;
+  const kind = photo ? 'photo' : m.document ? 'document' : m.voice ? 'voice' : 'audio';
+  const media: ChatMedia = { kind, fileId: file.file_id, fileUniqueId: file.file_unique_id };
+  if (file.file_size !== undefined) media.fileSize = file.file_size;
+  if ('mime_type' in file && file.mime_type !== undefined) media.mimeType = file.mime_type;
+  if ('file_name' in file && file.file_name !== undefined) media.fileName = file.file_name;
+  if ('width' in file) {
+    media.width = file.width;
+    media.height = file.height;
+  }
+  if ('duration' in file) media.duration = file.duration;
+  return media;
 }

@@ -5,11 +5,10 @@ import { detectEntities } from './markup/auto-entities';
 import { isSpace } from './markup/entities';
 import type { BotState } from './state';
 
-/** What a user writes to a bot (see Emulator.sendUserMessage). */
-export interface UserMessageInput {
+/** Who writes to which bot, in which chat: a user message without its content. */
+export interface UserMessageTarget {
   /** The bot written to; may be omitted when only one bot is configured or known. */
   token?: string;
-  text: string;
   /** Private chats: the user id (default). Groups: a negative id; a new one is made when omitted. */
   chatId?: number;
   /** @defaultValue 100001, or chatId for a private chat */
@@ -25,6 +24,11 @@ export interface UserMessageInput {
   replyToMessageId?: number;
 }
 
+/** What a user writes to a bot (see Emulator.sendUserMessage). */
+export interface UserMessageInput extends UserMessageTarget {
+  text: string;
+}
+
 export const DEFAULT_USER_ID = 100001;
 
 /**
@@ -32,12 +36,28 @@ export const DEFAULT_USER_ID = 100001;
  * is stored in the chat, and a `message` update is delivered (webhook or getUpdates).
  */
 export function sendUserMessage(core: EmulatorCore, input: UserMessageInput): Update {
-  const bot = core.state.resolveBot(input.token);
+  core.state.resolveBot(input.token);
   if (typeof input.text !== 'string') throw new Error('tg-emulator: text must be a string');
   const text = trimBlanks(input.text);
   if (text === '') throw new Error('tg-emulator: text is empty');
   if (text.length > 4096) throw new Error('tg-emulator: text is longer than 4096 characters');
+  return postUserMessage(core, input, (message) => {
+    message.text = text;
+    const entities = detectEntities(text, []);
+    if (entities.length > 0) message.entities = entities;
+  });
+}
 
+/**
+ * Posts a user's message: resolves the bot, the user and the chat (creating them as needed),
+ * lets `fill` add the content, stores the message and delivers its `message` update.
+ */
+export function postUserMessage(
+  core: EmulatorCore,
+  input: UserMessageTarget,
+  fill: (message: Message, bot: BotState) => void,
+): Update {
+  const bot = core.state.resolveBot(input.token);
   const type = chatTypeOf(input);
   let chatId: number;
   let userId: number;
@@ -54,16 +74,14 @@ export function sendUserMessage(core: EmulatorCore, input: UserMessageInput): Up
   }
   if (!Number.isSafeInteger(userId) || userId <= 0)
     throw new Error('tg-emulator: userId must be a positive integer');
+  const existing = bot.chats.get(chatId);
 
   const user = rememberUser(core, {
     id: userId,
     firstName: input.firstName,
     username: input.username,
   });
-  const chat = core.state.ensureChat(
-    bot,
-    chatFor(type, chatId, user, input.chatTitle, bot.chats.get(chatId)?.chat),
-  );
+  const chat = core.state.ensureChat(bot, chatFor(type, chatId, user, input.chatTitle, existing?.chat));
 
   const message: Message = {
     message_id: core.state.takeMessageId(chat),
@@ -77,9 +95,7 @@ export function sendUserMessage(core: EmulatorCore, input: UserMessageInput): Up
     const { reply_to_message: _nested, ...replied } = target.message;
     message.reply_to_message = replied;
   }
-  message.text = text;
-  const entities = detectEntities(text, []);
-  if (entities.length > 0) message.entities = entities;
+  fill(message, bot);
 
   core.state.appendMessage(bot, chat, message, { fromBot: false });
   const update = bot.updates.assignId({ message });
@@ -121,7 +137,7 @@ function registerUpdate(core: EmulatorCore, bot: BotState, update: Update): void
   }
 }
 
-function chatTypeOf(input: UserMessageInput): ChatType {
+function chatTypeOf(input: UserMessageTarget): ChatType {
   if (input.chatType) return input.chatType;
   if (input.chatId !== undefined && input.chatId < 0)
     return String(input.chatId).startsWith('-100') ? 'supergroup' : 'group';

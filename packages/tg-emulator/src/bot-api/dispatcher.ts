@@ -4,6 +4,7 @@ import { ApiError } from './api-error';
 import { botInfoMethods } from './bot-info';
 import { chatMethods } from './chats';
 import { commandMethods } from './commands';
+import { fileMethods } from './files';
 import { messageMethods } from './messages';
 import { Described, type MethodHandler } from './method-context';
 import { ALL_METHODS } from './method-spec';
@@ -21,6 +22,7 @@ for (const group of [
   messageMethods,
   chatMethods,
   commandMethods,
+  fileMethods,
 ]) {
   for (const [name, handler] of Object.entries(group)) REGISTRY.set(name.toLowerCase(), { name, handler });
 }

@@ -352,6 +352,13 @@ export const METHOD_FIELDS: Readonly<Record<string, readonly FieldSpec[]>> = {
       required: false,
     },
   ],
+  getFile: [
+    {
+      name: 'file_id',
+      types: ['String'],
+      required: true,
+    },
+  ],
 };
 
 /** Every method of the Bot API, implemented or not. */

@@ -54,8 +54,62 @@ export interface Message {
   reply_to_message?: Message;
   text?: string;
   entities?: MessageEntity[];
+  photo?: PhotoSize[];
+  document?: Document;
+  voice?: Voice;
+  audio?: Audio;
+  caption?: string;
+  caption_entities?: MessageEntity[];
   link_preview_options?: unknown;
   reply_markup?: unknown;
+}
+
+/** One size of a photo. */
+export interface PhotoSize {
+  file_id: string;
+  file_unique_id: string;
+  width: number;
+  height: number;
+  file_size?: number;
+}
+
+/** A general file (an image sent "as a file" is a document with its mime_type). */
+export interface Document {
+  file_id: string;
+  file_unique_id: string;
+  file_name?: string;
+  mime_type?: string;
+  file_size?: number;
+}
+
+/** A voice note. */
+export interface Voice {
+  file_id: string;
+  file_unique_id: string;
+  /** Seconds, as defined by the sender. */
+  duration: number;
+  mime_type?: string;
+  file_size?: number;
+}
+
+/** An audio file to be treated as music. */
+export interface Audio {
+  file_id: string;
+  file_unique_id: string;
+  duration: number;
+  performer?: string;
+  title?: string;
+  file_name?: string;
+  mime_type?: string;
+  file_size?: number;
+}
+
+/** getFile's answer: download it from `/file/bot<token>/<file_path>`. */
+export interface File {
+  file_id: string;
+  file_unique_id: string;
+  file_size?: number;
+  file_path?: string;
 }
 
 /** An update: `update_id` plus exactly one payload field (message, callback_query, ...). */

@@ -24,6 +24,9 @@ describe('chat page', () => {
       'bot-select',
       'chat-select',
       'new-chat',
+      'attach',
+      'file-input',
+      'speak',
     ]) {
       expect(html).toContain(`id="${id}" data-testid="${id}"`);
     }
@@ -40,6 +43,9 @@ describe('chat page', () => {
     expect(script).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write/);
     // It uses the control API and the event stream.
     expect(script).toContain("'/messages'");
+    expect(script).toContain("fetch('/_emulator/media'");
+    expect(script).toContain("api('POST', '/media'");
+    expect(script).toContain("'/_emulator/files/'");
     expect(script).toContain("new EventSource('/_emulator/events?bot_id='");
   });
 });

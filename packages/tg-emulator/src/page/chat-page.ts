@@ -1,7 +1,9 @@
 /**
  * The chat page served at `/`: one self-contained HTML document (inline CSS and JS, no external
  * assets) that looks like a Telegram chat with the bot. It talks only to the control API:
- * POST /_emulator/messages to send, GET /_emulator/chats/:id/messages for history, and the
+ * POST /_emulator/messages to send, POST /_emulator/media to upload a file (an image becomes a
+ * photo, audio a voice note) or to say the composer's text as a tone-speech voice note,
+ * GET /_emulator/files/:id to show them, GET /_emulator/chats/:id/messages for history, and the
  * /_emulator/events stream for live messages, edits, drafts and chat actions.
  *
  * Text from messages is only ever put into the DOM through textContent (see renderText); the
@@ -52,6 +54,13 @@ footer { display: flex; gap: 8px; padding: 8px 10px; background: #fff; border-to
 #composer { flex: 1; resize: none; font: inherit; border: 0; outline: none; padding: 8px; max-height: 160px; min-height: 38px; }
 #send { font: inherit; font-weight: 600; background: var(--accent); color: #fff; border: 0; border-radius: 18px; padding: 8px 16px; cursor: pointer; }
 #send:disabled { opacity: .5; cursor: default; }
+footer .tool { background: none; border: 0; padding: 8px 4px; cursor: pointer; color: #6b7b8a; display: flex; }
+footer .tool:hover { color: var(--accent); }
+footer .tool:disabled { opacity: .4; cursor: default; }
+.msg .media img { display: block; max-width: 100%; max-height: 320px; border-radius: 8px; margin: 2px 0 4px; background: #eef1f4; }
+.msg .media audio { display: block; width: 260px; max-width: 100%; margin: 2px 0; }
+.msg .media .label { font-size: 12px; color: var(--meta); }
+.msg .media a { display: inline-block; margin: 2px 0 4px; }
 #status { font-size: 12px; padding: 2px 12px; min-height: 18px; color: #5d6d7c; background: #f4f6f8; }
 #status.error { color: #b3261e; }
 `;
@@ -172,8 +181,66 @@ const SCRIPT = `
     return {
       messageId: m.message_id, chatId: m.chat.id, text: m.text || '', entities: m.entities, date: m.date,
       editCount: 0, fromBot: !!(m.from && m.from.is_bot), from: m.from,
-      replyToMessageId: m.reply_to_message ? m.reply_to_message.message_id : undefined
+      replyToMessageId: m.reply_to_message ? m.reply_to_message.message_id : undefined,
+      caption: m.caption, captionEntities: m.caption_entities, media: mediaFromRaw(m)
     };
+  }
+
+  // The same shape as the control API's ChatMedia, from a Bot API Message.
+  function mediaFromRaw(m) {
+    var photo = m.photo && m.photo.length ? m.photo[m.photo.length - 1] : null;
+    var file = photo || m.document || m.voice || m.audio;
+    if (!file) return undefined;
+    return {
+      kind: photo ? 'photo' : m.document ? 'document' : m.voice ? 'voice' : 'audio',
+      fileId: file.file_id, fileSize: file.file_size, mimeType: file.mime_type, fileName: file.file_name,
+      width: file.width, height: file.height, duration: file.duration
+    };
+  }
+
+  function fileUrl(media) {
+    return '/_emulator/files/' + encodeURIComponent(media.fileId) + '?bot_id=' + state.botId;
+  }
+
+  function fmtDuration(seconds) {
+    var s = Math.max(0, Math.round(seconds || 0));
+    return Math.floor(s / 60) + ':' + String(s % 60).padStart(2, '0');
+  }
+
+  function fmtSize(bytes) {
+    if (!bytes && bytes !== 0) return '';
+    if (bytes < 1024) return bytes + ' B';
+    if (bytes < 1048576) return (bytes / 1024).toFixed(1) + ' KB';
+    return (bytes / 1048576).toFixed(1) + ' MB';
+  }
+
+  function mediaNode(media) {
+    var box = el('div', 'media');
+    box.setAttribute('data-testid', 'message-media');
+    box.setAttribute('data-kind', media.kind);
+    var isImage = media.kind === 'photo' || /^image\\//.test(media.mimeType || '');
+    if (isImage) {
+      var img = el('img');
+      img.src = fileUrl(media);
+      img.alt = media.kind === 'photo' ? 'photo' : (media.fileName || 'image');
+      if (media.width && media.height) { img.width = Math.min(media.width, 320); img.style.aspectRatio = media.width + ' / ' + media.height; img.style.height = 'auto'; }
+      box.appendChild(img);
+    }
+    if (media.kind === 'voice' || media.kind === 'audio') {
+      var audio = el('audio');
+      audio.controls = true;
+      audio.preload = 'metadata';
+      audio.src = fileUrl(media);
+      box.appendChild(audio);
+      box.appendChild(el('div', 'label', (media.kind === 'voice' ? 'voice note' : (media.fileName || 'audio')) + ' \\u00b7 ' + fmtDuration(media.duration)));
+    } else if (media.kind === 'document') {
+      var link = el('a', '', 'File: ' + (media.fileName || 'file') + ' (' + fmtSize(media.fileSize) + ')');
+      link.href = fileUrl(media);
+      link.target = '_blank';
+      link.rel = 'noopener noreferrer';
+      box.appendChild(link);
+    }
+    return box;
   }
 
   function bubble(msg) {
@@ -187,12 +254,14 @@ const SCRIPT = `
     }
     if (msg.replyToMessageId !== undefined) {
       var replied = state.elements.get(msg.replyToMessageId);
-      var quote = replied ? replied.querySelector('.text').textContent : 'message ' + msg.replyToMessageId;
+      var quote = replied ? quoteOf(replied) : 'message ' + msg.replyToMessageId;
       node.appendChild(el('div', 'reply', quote.length > 80 ? quote.slice(0, 80) + '\\u2026' : quote));
     }
+    if (msg.media) node.appendChild(mediaNode(msg.media));
     var text = el('div', 'text');
     text.setAttribute('data-testid', 'message-text');
-    text.appendChild(renderText(msg.text, msg.entities));
+    if (msg.media) text.appendChild(renderText(msg.caption || '', msg.captionEntities));
+    else text.appendChild(renderText(msg.text, msg.entities));
     node.appendChild(text);
     var keyboard = msg.replyMarkup && msg.replyMarkup.inline_keyboard;
     if (Array.isArray(keyboard)) node.appendChild(keyboardNode(msg, keyboard));
@@ -205,6 +274,14 @@ const SCRIPT = `
     meta.appendChild(document.createTextNode(fmtTime(msg.editDate || msg.date)));
     node.appendChild(meta);
     return node;
+  }
+
+  // What a reply shows of the message it answers: its text or caption, else the kind of its media.
+  function quoteOf(node) {
+    var text = node.querySelector('.text').textContent;
+    if (text) return text;
+    var media = node.querySelector('.media');
+    return media ? '[' + media.getAttribute('data-kind') + ']' : '';
   }
 
   function keyboardNode(msg, rows) {
@@ -378,6 +455,8 @@ const SCRIPT = `
     if (state.chat) label = state.chat.type === 'private' ? 'private chat with ' + chatLabel(state.chat) : chatLabel(state.chat) + ' as ' + state.user.name + ' (' + state.user.id + ')';
     $('chat-name').textContent = label;
     $('send').disabled = !bot;
+    $('attach').disabled = !bot;
+    $('speak').disabled = !bot;
   }
 
   function loadBots() {
@@ -440,29 +519,93 @@ const SCRIPT = `
     }).catch(showError);
   }
 
-  function send() {
-    var composer = $('composer');
-    var text = composer.value;
-    if (!text.trim() || state.botId === null || !state.chat) return;
-    var chat = state.chat;
-    var body = { bot_id: state.botId, text: text, user_id: state.user.id, first_name: state.user.name };
+  // Who writes where: the fields every message sent from the page carries.
+  function target(chat) {
+    var body = { bot_id: state.botId, user_id: state.user.id, first_name: state.user.name };
     if (chat.type === 'private') body.chat_id = state.user.id;
     else {
       body.chat_type = chat.type;
       if (chat.id) body.chat_id = chat.id;
       if (chat.title) body.chat_title = chat.title;
     }
+    return body;
+  }
+
+  function sent(chat, update) {
+    var m = update.message;
+    if (!chat.id || chat.id !== m.chat.id) {
+      state.chat = m.chat;
+      save();
+      renderHeader();
+      loadChats();
+    }
+    upsert(fromRaw(m));
+  }
+
+  function send() {
+    var composer = $('composer');
+    var text = composer.value;
+    if (!text.trim() || state.botId === null || !state.chat) return;
+    var chat = state.chat;
+    var body = target(chat);
+    body.text = text;
     composer.value = '';
-    api('POST', '/messages', body).then(function (update) {
-      var m = update.message;
-      if (!chat.id || chat.id !== m.chat.id) {
-        state.chat = m.chat;
-        save();
-        renderHeader();
-        loadChats();
-      }
-      upsert(fromRaw(m));
-    }).catch(function (err) { composer.value = text; showError(err); });
+    api('POST', '/messages', body).then(function (update) { sent(chat, update); })
+      .catch(function (err) { composer.value = text; showError(err); });
+  }
+
+  // The composer's text said as a voice note, in the tone speech the LLM simulator transcribes.
+  function speak() {
+    var composer = $('composer');
+    var text = composer.value;
+    if (!text.trim() || state.botId === null || !state.chat) { setStatus('write what the voice note should say, then press the microphone'); return; }
+    var chat = state.chat;
+    var body = target(chat);
+    body.kind = 'voice';
+    body.speak = text;
+    composer.value = '';
+    api('POST', '/media', body).then(function (update) { sent(chat, update); })
+      .catch(function (err) { composer.value = text; showError(err); });
+  }
+
+  // The browser knows an audio file's length better than the server for formats it cannot parse.
+  function audioDuration(file) {
+    return new Promise(function (resolve) {
+      var audio = document.createElement('audio');
+      var url = URL.createObjectURL(file);
+      var done = function (value) { URL.revokeObjectURL(url); resolve(value); };
+      audio.preload = 'metadata';
+      audio.onloadedmetadata = function () { done(isFinite(audio.duration) ? audio.duration : undefined); };
+      audio.onerror = function () { done(undefined); };
+      setTimeout(function () { done(undefined); }, 3000);
+      audio.src = url;
+    });
+  }
+
+  // An uploaded file: an image becomes a photo, audio a voice note, anything else a document.
+  function upload(file) {
+    if (!file || state.botId === null || !state.chat) return;
+    var chat = state.chat;
+    var kind = /^image\\/(png|jpeg|gif|webp)$/.test(file.type) ? 'photo' : /^audio\\//.test(file.type) ? 'voice' : 'document';
+    var composer = $('composer');
+    var caption = composer.value;
+    var measured = kind === 'voice' ? audioDuration(file) : Promise.resolve(undefined);
+    setStatus('sending ' + file.name + '\\u2026');
+    measured.then(function (duration) {
+      var form = new FormData();
+      var fields = target(chat);
+      Object.keys(fields).forEach(function (key) { form.append(key, String(fields[key])); });
+      form.append('kind', kind);
+      if (caption.trim()) form.append('caption', caption);
+      if (duration !== undefined) form.append('duration', String(Math.round(duration * 10) / 10));
+      form.append('file', file, file.name);
+      composer.value = '';
+      return fetch('/_emulator/media', { method: 'POST', body: form }).then(function (r) { return r.json(); });
+    }).then(function (j) {
+      if (!j.ok) throw new Error(j.description || 'upload failed');
+      setStatus('');
+      sent(chat, j.result);
+    }).catch(function (err) { composer.value = caption; showError(err); });
   }
 
   function showError(err) { setStatus(err && err.message ? err.message : String(err), true); }
@@ -494,6 +637,13 @@ const SCRIPT = `
   $('chat-type').addEventListener('change', function () { $('chat-title').hidden = $('chat-type').value === 'private'; });
   $('create-chat').addEventListener('click', createChat);
   $('send').addEventListener('click', send);
+  $('speak').addEventListener('click', speak);
+  $('attach').addEventListener('click', function () { $('file-input').click(); });
+  $('file-input').addEventListener('change', function (e) {
+    var file = e.target.files && e.target.files[0];
+    e.target.value = '';
+    upload(file);
+  });
   $('composer').addEventListener('keydown', function (e) {
     if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); send(); }
   });
@@ -535,7 +685,10 @@ export const CHAT_PAGE_HTML = `<!doctype html>
 </main>
 <div id="status" data-testid="status" role="status"></div>
 <footer>
+  <button id="attach" data-testid="attach" class="tool" type="button" title="Send a photo, voice note or file (the text becomes its caption)" aria-label="Attach a file"><svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true"><path d="M16.5 6.5l-7.8 7.8a2 2 0 0 0 2.8 2.8l7.8-7.8a4 4 0 0 0-5.7-5.7L5.8 11.4a6 6 0 0 0 8.5 8.5l6.2-6.2" stroke="currentColor" stroke-width="2" fill="none" stroke-linecap="round" stroke-linejoin="round"/></svg></button>
+  <input id="file-input" data-testid="file-input" type="file" accept="image/*,audio/*" hidden>
   <textarea id="composer" data-testid="composer" rows="1" placeholder="Write a message\u2026" autofocus></textarea>
+  <button id="speak" data-testid="speak" class="tool" type="button" title="Send the text as a voice note (tone speech the LLM simulator transcribes)" aria-label="Send the text as a voice note"><svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true"><rect x="9" y="3" width="6" height="11" rx="3" fill="currentColor"/><path d="M6 11a6 6 0 0 0 12 0M12 17v4M9 21h6" stroke="currentColor" stroke-width="2" fill="none" stroke-linecap="round"/></svg></button>
   <button id="send" data-testid="send" type="button">Send</button>
 </footer>
 <script>${SCRIPT}</script>
