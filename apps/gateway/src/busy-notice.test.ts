@@ -45,7 +45,7 @@ describe('overload notice', () => {
     expect(await notices()).toBe(0);
 
     // A backlog whose oldest job has waited 5 s.
-    await gateway.deps.updatesQueue.add(
+    await gateway.deps.shards.all[0]!.queue.add(
       'chat-lane',
       { botId: 'default', chatId: 999 },
       { timestamp: Date.now() - 5_000 },

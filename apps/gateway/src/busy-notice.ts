@@ -8,15 +8,19 @@ const NOTICE_QUIET_SECONDS = 600;
 /**
  * Overload notice: when the oldest waiting update is older than `busyNoticeAfterMs`, a chat
  * whose message was just accepted is told once that it is queued, instead of waiting in
- * silence. The backlog age is sampled every second (one cheap Redis read per gateway), not per
- * request. The notice goes through its own small queue so it does not wait behind the backlog.
+ * silence. The backlog age is sampled every second (one cheap Redis read per shard and gateway),
+ * not per request. The notice goes through its own small queue so it does not wait behind the backlog.
  */
 export function createBusyNotifier(deps: GatewayDeps, noticesQueue: Queue) {
   let backlogAgeMs = 0;
   const sample = async () => {
     try {
-      const [oldest] = await deps.updatesQueue.getJobs(['wait', 'prioritized'], 0, 0, true);
-      backlogAgeMs = oldest ? Math.max(0, Date.now() - oldest.timestamp) : 0;
+      // The oldest waiting job of any shard: the backlog as the unluckiest chat feels it.
+      const heads = await Promise.all(
+        deps.shards.all.map((s) => s.queue.getJobs(['wait', 'prioritized'], 0, 0, true)),
+      );
+      const oldest = Math.min(...heads.map(([job]) => job?.timestamp ?? Number.POSITIVE_INFINITY));
+      backlogAgeMs = Number.isFinite(oldest) ? Math.max(0, Date.now() - oldest) : 0;
     } catch {
       // Redis down: the webhook answers 503 anyway.
     }

@@ -9,7 +9,7 @@ export class QueueUnavailableError extends Error {
   }
 }
 
-type EnqueueDeps = Pick<GatewayDeps, 'config' | 'updatesQueue' | 'metrics' | 'inbox' | 'redis' | 'keys'> & {
+type EnqueueDeps = Pick<GatewayDeps, 'config' | 'accept' | 'metrics'> & {
   /** Runs after the update is stored (the overload notice); its failure never fails the update. */
   afterAccept?: (payload: UpdateJob) => Promise<void>;
 };
@@ -19,14 +19,19 @@ type EnqueueDeps = Pick<GatewayDeps, 'config' | 'updatesQueue' | 'metrics' | 'in
  * QueueUnavailableError within `enqueueTimeoutMs` when Redis does not answer (the webhook then
  * answers 503 and Telegram delivers the update again, which is harmless: every step is idempotent).
  * Updates of a chat go to the chat's inbox, drained in order by the chat's lane (see @parley/lanes).
+ * `rawUpdate` is the request body the update was parsed from, stored as is.
  */
-export async function enqueueUpdate(deps: EnqueueDeps, update: TelegramUpdate): Promise<void> {
+export async function enqueueUpdate(
+  deps: EnqueueDeps,
+  update: TelegramUpdate,
+  rawUpdate?: string,
+): Promise<void> {
   const payload: UpdateJob = { botId: deps.config.botId, update, receivedAt: Date.now() };
   const started = performance.now();
   let timer: NodeJS.Timeout | undefined;
   try {
     await Promise.race([
-      acceptUpdate(deps, payload),
+      acceptUpdate(deps.accept, payload, { rawUpdate }),
       new Promise<never>((_, reject) => {
         timer = setTimeout(
           () => reject(new Error(`Redis did not acknowledge within ${deps.config.enqueueTimeoutMs} ms`)),

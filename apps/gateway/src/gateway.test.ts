@@ -1,5 +1,6 @@
 import { request } from 'node:http';
 import { loadGatewayConfig } from '@parley/config';
+import { chatShardIndex } from '@parley/contracts';
 import { createLogger } from '@parley/logging';
 import { type LocalRedis, startRedisServer } from '@parley/redis';
 import { createTestRedis, deleteKeysWithPrefix, testRedisUrl, uniquePrefix, waitFor } from '@parley/testing';
@@ -63,7 +64,7 @@ describe('gateway against real Redis', () => {
 
   const inboxIds = async () => (await gateway.deps.inbox.peek('default', 42, 1000)).map((e) => e.updateId);
   const laneJobs = () =>
-    gateway.deps.updatesQueue.getJobCountByTypes('waiting', 'active', 'completed', 'delayed');
+    gateway.deps.shards.all[0]!.queue.getJobCountByTypes('waiting', 'active', 'completed', 'delayed');
 
   it('stores a valid update and answers 200', async () => {
     const res = await post(gateway, update(1));
@@ -72,7 +73,7 @@ describe('gateway against real Redis', () => {
     expect(entry?.payload?.update.update_id).toBe(1);
     expect(entry?.payload?.botId).toBe('default');
     // The chat's lane is armed to drain the inbox.
-    const [lane] = await gateway.deps.updatesQueue.getJobs(['waiting']);
+    const [lane] = await gateway.deps.shards.all[0]!.queue.getJobs(['waiting']);
     expect(lane?.name).toBe('chat-lane');
     expect(lane?.data).toEqual({ botId: 'default', chatId: 42 });
   });
@@ -84,7 +85,7 @@ describe('gateway against real Redis', () => {
     };
     expect((await post(gateway, inline)).status).toBe(200);
     expect((await post(gateway, inline)).status).toBe(200);
-    const job = await gateway.deps.updatesQueue.getJob('default-u77');
+    const job = await gateway.deps.shards.all[0]!.queue.getJob('default-u77');
     expect(job?.name).toBe('telegram-update');
     expect(job?.data.update.update_id).toBe(77);
   });
@@ -234,5 +235,55 @@ describe('gateway shutdown', () => {
     await expect(fetch(`${gateway.url}/livez`)).rejects.toThrow();
     await deleteKeysWithPrefix(redis, prefix);
     await redis.quit();
+  });
+});
+
+describe('gateway with a sharded updates queue', () => {
+  const redis = createTestRedis();
+  const prefix = uniquePrefix('gw-shards');
+  let gateway: RunningGateway;
+
+  beforeAll(async () => {
+    gateway = await startGateway(configFor(testRedisUrl(), prefix, { UPDATE_QUEUE_SHARDS: '4' }), logger);
+    await waitFor(async () => (await fetch(`${gateway.url}/readyz`)).status === 200, { what: 'readiness' });
+  });
+  afterAll(async () => {
+    await gateway.close();
+    await deleteKeysWithPrefix(redis, prefix);
+    await redis.quit();
+  });
+
+  const chatUpdate = (id: number, chatId: number) => ({
+    update_id: id,
+    message: { message_id: id, date: 1, chat: { id: chatId, type: 'private' }, text: 'hi' },
+  });
+
+  it("arms each chat's lane in the chat's own shard, and spreads chats over the shards", async () => {
+    const chats = Array.from({ length: 40 }, (_, i) => 9_000 + i);
+    // Concurrent requests: their inbox writes share pipelines; each still gets its own 200.
+    const statuses = await Promise.all(
+      chats.flatMap((chatId, i) => [
+        post(gateway, chatUpdate(2 * i + 1, chatId)),
+        post(gateway, chatUpdate(2 * i + 2, chatId)),
+      ]),
+    );
+    expect(statuses.every((r) => r.status === 200)).toBe(true);
+    const { shards } = gateway.deps;
+    expect(shards.all.map((s) => s.queuePrefix)).toEqual(
+      [0, 1, 2, 3].map((i) => `${prefix}:{${prefix}:q${i}}`),
+    );
+    const used = new Set<number>();
+    for (const chatId of chats) {
+      const index = chatShardIndex('default', chatId, 4);
+      const shard = shards.all[index];
+      const lanes = await shard?.queue.getJobs(['waiting']);
+      expect(lanes?.filter((j) => j.data.chatId === chatId)).toHaveLength(1);
+      expect(await redis.zscore(shard?.pendingLanes ?? '', `default:${chatId}`)).not.toBeNull();
+      expect(await gateway.deps.inbox.size('default', chatId)).toBe(2);
+      used.add(index);
+    }
+    expect(used.size).toBe(4);
+    // Nothing went to the unsharded queue.
+    expect(await redis.exists(`${prefix}:updates:meta`, `${prefix}:lanes:pending`)).toBe(0);
   });
 });

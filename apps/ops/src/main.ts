@@ -1,40 +1,84 @@
-import { createKeyspace, queues } from '@parley/contracts';
-import { createDeadLetters, createInbox } from '@parley/lanes';
+import { ConfigError } from '@parley/config';
+import { createKeyspace, queues, updateShardLayout } from '@parley/contracts';
+import {
+  createDeadLetters,
+  createInbox,
+  createLaneShards,
+  type LaneShard,
+  type LaneShards,
+} from '@parley/lanes';
 import { createCommandConnection, isRedisReachable, type Redis } from '@parley/redis';
 import { Queue } from 'bullmq';
-import type { OpsContext } from './ops-context';
+import { Api } from 'grammy';
+import { ClusterError, connectCluster } from './cluster/connect';
+import { TelegramCallError } from './commands/webhook';
+import { loadOpsRedisConfig, loadOpsTelegramConfig } from './ops-config';
+import type { OpsConnectors } from './ops-context';
 import { runOps, UsageError } from './run-ops';
 
 async function main(): Promise<void> {
-  const redisUrl = process.env.REDIS_URL?.trim() || 'redis://127.0.0.1:6379';
-  const prefix = process.env.REDIS_KEY_PREFIX?.trim() || 'parley';
+  const env = process.env;
+  const out = (line: string) => console.log(line);
   let redis: Redis | undefined;
-  let queue: Queue | undefined;
-  const connect = async (json: boolean): Promise<OpsContext> => {
-    if (!(await isRedisReachable(redisUrl, 2_000))) {
-      throw new Error(`cannot reach Redis at ${redisUrl.replace(/\/\/[^@]*@/, '//')} (set REDIS_URL)`);
-    }
-    redis = createCommandConnection(redisUrl, { connectionName: 'parley-ops' });
-    const keys = createKeyspace(prefix);
-    queue = new Queue(queues.updates.name, { connection: redis, prefix });
-    return {
-      redis,
-      keys,
-      inbox: createInbox(redis, keys),
-      deadLetters: createDeadLetters(redis, keys),
-      updatesQueue: queue,
-      out: (line) => console.log(line),
-      json,
-    };
+  let shards: LaneShards | undefined;
+  const connectors: OpsConnectors = {
+    async redis(json) {
+      const config = loadOpsRedisConfig(env);
+      const first = config.redisCluster?.nodes[0];
+      const probeUrl = first ? `redis://${first.host}:${first.port}` : config.redisUrl;
+      if (!(await isRedisReachable(probeUrl, 2_000))) {
+        throw new Error(
+          `cannot reach Redis at ${probeUrl.replace(/\/\/[^@]*@/, '//')} (set REDIS_URL or REDIS_CLUSTER_NODES)`,
+        );
+      }
+      // A Cluster client offers the same commands as a single connection.
+      const client = createCommandConnection(config.redisCluster ?? config.redisUrl, {
+        connectionName: 'parley-ops',
+      }) as Redis;
+      redis = client;
+      const keys = createKeyspace(config.keyPrefix);
+      const hashTags = config.redisCluster !== undefined;
+      shards = createLaneShards(
+        updateShardLayout(config.keyPrefix, config.queueShards, { hashTags }),
+        (shard) => new Queue(queues.updates.name, { connection: client, prefix: shard.queuePrefix }),
+      );
+      return {
+        redis,
+        keys,
+        botId: config.botId,
+        inbox: createInbox(redis, keys),
+        deadLetters: createDeadLetters(redis, keys),
+        updatesQueue: (shards.all[0] as LaneShard).queue,
+        shards,
+        out,
+        json,
+      };
+    },
+    async telegram(json) {
+      const config = loadOpsTelegramConfig(env);
+      return { api: new Api(config.botToken, { apiRoot: config.apiRoot }), config, out, json };
+    },
+    async cluster(json, options) {
+      return { cluster: await connectCluster(env, options), out, json };
+    },
   };
   let code: number;
   try {
-    code = await runOps(process.argv.slice(2), connect);
+    code = await runOps(process.argv.slice(2), connectors);
   } catch (err) {
-    console.error(err instanceof UsageError ? err.message : `parley-ops: ${(err as Error).message}`);
-    code = err instanceof UsageError ? 2 : 1;
+    if (err instanceof UsageError) {
+      console.error(err.message);
+      code = 2;
+    } else if (err instanceof ConfigError) {
+      console.error(err.message);
+      code = 1;
+    } else {
+      const known = err instanceof ClusterError || err instanceof TelegramCallError;
+      console.error(`parley-ops: ${known ? err.message : (err as Error).message.split('\n')[0]}`);
+      code = 1;
+    }
   }
-  await queue?.close().catch(() => {});
+  await Promise.all((shards?.all ?? []).map((s) => s.queue.close().catch(() => {})));
   redis?.disconnect();
   process.exit(code);
 }

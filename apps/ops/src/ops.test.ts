@@ -1,25 +1,12 @@
-import { createKeyspace, queues, type UpdateJob } from '@parley/contracts';
-import { createDeadLetters, createInbox } from '@parley/lanes';
+import type { UpdateJob } from '@parley/contracts';
 import { createTestRedis, deleteKeysWithPrefix, uniquePrefix } from '@parley/testing';
-import { Queue } from 'bullmq';
-import type { OpsContext } from './ops-context';
+import { testOpsContext } from './__tests__/context';
 import { runOps, UsageError } from './run-ops';
 
 const redis = createTestRedis();
 const prefix = uniquePrefix('ops');
-const keys = createKeyspace(prefix);
-const queue = new Queue(queues.updates.name, { connection: redis, prefix });
-let lines: string[] = [];
-const ctx: OpsContext = {
-  redis,
-  keys,
-  inbox: createInbox(redis, keys),
-  deadLetters: createDeadLetters(redis, keys),
-  updatesQueue: queue,
-  out: (line) => lines.push(line),
-  json: false,
-};
-const run = (...argv: string[]) => runOps(argv, async (json) => ({ ...ctx, json }));
+const { ctx, lines, queue, keys, connectors } = testOpsContext(redis, prefix);
+const run = (...argv: string[]) => runOps(argv, connectors);
 
 afterAll(async () => {
   await queue.close();
@@ -27,7 +14,7 @@ afterAll(async () => {
   await redis.quit();
 });
 beforeEach(() => {
-  lines = [];
+  lines.length = 0;
 });
 
 const payload: UpdateJob = {
@@ -70,7 +57,7 @@ describe('parley-ops', () => {
   it('shows queue depths as text and JSON', async () => {
     expect(await run('queues')).toBe(0);
     expect(lines.join('\n')).toMatch(/waiting\s+1/);
-    lines = [];
+    lines.length = 0;
     expect(await run('queues', '--json')).toBe(0);
     expect(JSON.parse(lines[0] ?? '{}')).toMatchObject({
       queue: 'updates',
@@ -86,7 +73,7 @@ describe('parley-ops', () => {
     await redis.lrem(`${prefix}:updates:wait`, 0, 'failed-1');
     expect(await run('failed-jobs', 'list')).toBe(0);
     expect(lines.join('\n')).toContain('failed-1');
-    lines = [];
+    lines.length = 0;
     expect(await run('failed-jobs', 'retry', '--id', 'failed-1')).toBe(0);
     expect(await queue.getJobState('failed-1')).toBe('waiting');
   });
@@ -95,5 +82,10 @@ describe('parley-ops', () => {
     await expect(run()).rejects.toThrow(UsageError);
     await expect(run('nope')).rejects.toThrow(/unknown command "nope"/);
     await expect(run('dead-letters', 'replay')).rejects.toThrow(/--id ID .* or --all/);
+    await expect(run('user', 'forget')).rejects.toThrow(/user forget <userId>/);
+    await expect(run('user', 'forget', '-5')).rejects.toThrow(UsageError);
+    await expect(run('cache', 'purge', '--bot', 'a*')).rejects.toThrow(/--bot must be a bot id/);
+    await expect(run('webhook', 'set', '--max-connections', '101')).rejects.toThrow(/from 1 to 100/);
+    await expect(run('queues', '--no-such-flag')).rejects.toThrow(UsageError);
   });
 });

@@ -126,3 +126,51 @@ describe('worker config', () => {
     expect(problems[0]).toMatch(/^LLM_FALLBACKS must be a comma-separated list of model@/);
   });
 });
+
+describe('redis topology and queue shards', () => {
+  const worker = (extra: Record<string, string>) =>
+    loadWorkerConfig({ TELEGRAM_BOT_TOKEN: token, OPENAI_BASE_URL: 'http://127.0.0.1:8000/v1', ...extra });
+
+  it('defaults to one server and one shard, with the whole concurrency on it', () => {
+    const config = worker({});
+    expect(config.redisCluster).toBeUndefined();
+    expect(config.queueShards).toBe(1);
+    expect(config.shardConcurrency).toBe(32);
+  });
+
+  it('splits the concurrency over the shards unless told otherwise', () => {
+    expect(worker({ UPDATE_QUEUE_SHARDS: '5' }).shardConcurrency).toBe(7);
+    expect(worker({ UPDATE_QUEUE_SHARDS: '5', WORKER_SHARD_CONCURRENCY: '16' }).shardConcurrency).toBe(16);
+  });
+
+  it('reads cluster nodes, with credentials and TLS from REDIS_URL', () => {
+    const config = loadGatewayConfig({
+      TELEGRAM_WEBHOOK_SECRET: 's',
+      REDIS_URL: 'rediss://app:p%40ss@redis-0:6379',
+      REDIS_CLUSTER_NODES: 'redis-0:6379, redis-1:6380,[::1]:7000',
+    });
+    expect(config.redisCluster).toEqual({
+      nodes: [
+        { host: 'redis-0', port: 6379 },
+        { host: 'redis-1', port: 6380 },
+        { host: '::1', port: 7000 },
+      ],
+      username: 'app',
+      password: 'p@ss',
+      tls: true,
+    });
+  });
+
+  it('names malformed values, one line each', () => {
+    const problems = problemsOf(() =>
+      loadGatewayConfig({
+        TELEGRAM_WEBHOOK_SECRET: 's',
+        REDIS_CLUSTER_NODES: 'redis://a:1',
+        UPDATE_QUEUE_SHARDS: '0',
+      }),
+    );
+    expect(problems).toHaveLength(2);
+    expect(problems.find((p) => p.startsWith('REDIS_CLUSTER_NODES'))).toMatch(/host:port/);
+    expect(problems.find((p) => p.startsWith('UPDATE_QUEUE_SHARDS'))).toMatch(/between 1 and 128/);
+  });
+});

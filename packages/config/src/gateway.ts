@@ -1,11 +1,13 @@
 import { z } from 'zod';
 import { envEnum, envInt, envOptionalString, envString } from './env';
 import { parseEnv } from './errors';
+import { clusterSettings, type RedisClusterSettings, redisTopologyEnvSchema } from './redis-topology';
 import { botTokenSchema, portSchema, sharedEnvSchema, webhookSecretSchema } from './shared';
 
 const gatewayEnvSchema = z
   .object({
     ...sharedEnvSchema,
+    ...redisTopologyEnvSchema,
     SHUTDOWN_GRACE_MS: sharedEnvSchema.SHUTDOWN_GRACE_MS.default(10_000),
     PORT: portSchema('must be a TCP port number (0-65535)').default(8080),
     HOST: envString('must be an address to listen on').default('0.0.0.0'),
@@ -43,6 +45,13 @@ const gatewayEnvSchema = z
 
 export interface GatewayConfig {
   redisUrl: string;
+  /** Set when REDIS_CLUSTER_NODES is: connect to a Redis Cluster instead of REDIS_URL's server. */
+  redisCluster?: RedisClusterSettings;
+  /**
+   * Shards of the updates queue (UPDATE_QUEUE_SHARDS): gateway and worker must agree, and the
+   * number may only change while the updates queues are empty (a chat's shard depends on it).
+   */
+  queueShards: number;
   keyPrefix: string;
   botId: string;
   logLevel: string;
@@ -65,6 +74,8 @@ export function loadGatewayConfig(env: Record<string, string | undefined>): Gate
   const e = parseEnv(gatewayEnvSchema, env);
   return {
     redisUrl: e.REDIS_URL,
+    redisCluster: clusterSettings(e.REDIS_CLUSTER_NODES, e.REDIS_URL),
+    queueShards: e.UPDATE_QUEUE_SHARDS,
     keyPrefix: e.REDIS_KEY_PREFIX,
     botId: e.BOT_ID,
     logLevel: e.LOG_LEVEL,

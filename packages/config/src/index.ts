@@ -1,6 +1,7 @@
 export { envBoolean, envInt, envOptionalString, envUrl, withoutBlanks } from './env';
 export { ConfigError, isSecretName, parseEnv, toConfigError } from './errors';
 export { type GatewayConfig, loadGatewayConfig } from './gateway';
+export { clusterSettings, type RedisClusterSettings, redisTopologyEnvSchema } from './redis-topology';
 export {
   DEFAULT_SYSTEM_PROMPT,
   type LlmBackendSettings,
@@ -8,3 +9,4 @@ export {
   loadWorkerConfig,
   type WorkerConfig,
 } from './worker';
+export type { GuardSettings } from './worker-guard';

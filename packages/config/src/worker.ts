@@ -1,7 +1,9 @@
 import { z } from 'zod';
-import { envBoolean, envInt, envNumber, envOptionalString, envString, envUrl } from './env';
+import { envBoolean, envEnum, envInt, envNumber, envOptionalString, envString, envUrl } from './env';
 import { parseEnv } from './errors';
+import { clusterSettings, type RedisClusterSettings, redisTopologyEnvSchema } from './redis-topology';
 import { botTokenSchema, portSchema, sharedEnvSchema } from './shared';
+import { type GuardSettings, guardEnvSchema, guardProblems, guardSettings } from './worker-guard';
 
 export const DEFAULT_SYSTEM_PROMPT =
   'You are Parley, a helpful assistant chatting on Telegram. Answer clearly and concisely, in the language of the user.';
@@ -9,6 +11,7 @@ export const DEFAULT_SYSTEM_PROMPT =
 const workerEnvSchema = z
   .object({
     ...sharedEnvSchema,
+    ...redisTopologyEnvSchema,
     SHUTDOWN_GRACE_MS: sharedEnvSchema.SHUTDOWN_GRACE_MS.default(30_000),
     TELEGRAM_BOT_TOKEN: botTokenSchema,
     OPENAI_BASE_URL: envUrl(
@@ -44,16 +47,27 @@ const workerEnvSchema = z
       min: 1_000,
       max: 600_000,
     }).default(30_000),
-    // Off by default: the benchmark showed its latency signal (time per token) mis-judging a
-    // backend whose answers vary in length, holding throughput far below capacity.
-    LLM_ADAPTIVE_CONCURRENCY: envBoolean('must be true or false').default(false),
+    // On by default: it judges each call against the no-load latency of answers of its length,
+    // and in the inline-bot benchmark it reaches the load the simulator can take.
+    LLM_ADAPTIVE_CONCURRENCY: envBoolean('must be true or false').default(true),
+    // 32, WORKER_CONCURRENCY's default: a fresh pod sends what it would without the limiter until
+    // the backend shows a queue. From 8, slow start made the first second's messages wait.
     LLM_CONCURRENCY_INITIAL: envInt('must be an integer between 1 and 10000', {
       min: 1,
       max: 10_000,
-    }).default(8),
+    }).default(32),
     LLM_CONCURRENCY_MAX: envInt('must be an integer between 1 and 10000', { min: 1, max: 10_000 }).default(
       256,
     ),
+    LLM_CONCURRENCY_TOLERANCE: envNumber('must be a number between 1.05 and 10', {
+      min: 1.05,
+      max: 10,
+    }).default(1.5),
+    LLM_BATCH_MODE: envEnum(['off', 'completions'], 'must be off or completions').default('off'),
+    LLM_BATCH_WINDOW_MS: envInt('must be milliseconds between 0 and 1000', { min: 0, max: 1_000 }).default(5),
+    LLM_BATCH_MAX_SIZE: envInt('must be an integer between 1 and 2048', { min: 1, max: 2_048 }).default(32),
+    // The names of @parley/llm's chat templates (config does not depend on that package).
+    LLM_CHAT_TEMPLATE: envEnum(['chatml', 'llama3'], 'must be chatml or llama3').default('chatml'),
     SINGLE_FLIGHT_ENABLED: envBoolean('must be true or false').default(true),
     SEMANTIC_CACHE_ENABLED: envBoolean('must be true or false').default(false),
     SEMANTIC_CACHE_THRESHOLD: envNumber('must be a cosine similarity between 0.5 and 1', {
@@ -67,6 +81,10 @@ const workerEnvSchema = z
     EMBEDDING_MODEL: envString('must name the embedding model').default('text-embedding-3-small'),
     SYSTEM_PROMPT: envString('must be text').default(DEFAULT_SYSTEM_PROMPT),
     WORKER_CONCURRENCY: envInt('must be an integer between 1 and 1000', { min: 1, max: 1_000 }).default(32),
+    WORKER_SHARD_CONCURRENCY: envInt('must be an integer between 1 and 1000', {
+      min: 1,
+      max: 1_000,
+    }).optional(),
     UPDATE_MAX_ATTEMPTS: envInt('must be an integer between 1 and 100', { min: 1, max: 100 }).default(6),
     UPDATE_GIVE_UP_AFTER_MS: envInt('must be milliseconds between 10000 and 86400000', {
       min: 10_000,
@@ -128,8 +146,11 @@ const workerEnvSchema = z
     METRICS_PORT: portSchema('must be a TCP port number (0-65535)').default(9464),
     METRICS_HOST: envString('must be an address to listen on').default('0.0.0.0'),
     LOG_MESSAGE_TEXT: envBoolean('must be true or false').default(false),
+    // Access, limits, safety and privacy (see worker-guard.ts).
+    ...guardEnvSchema,
   })
   .superRefine((env, ctx) => {
+    for (const p of guardProblems(env)) ctx.addIssue({ code: 'custom', path: [p.path], message: p.message });
     if (env.LLM_FALLBACKS !== undefined) {
       const problem = parseFallbacks(env.LLM_FALLBACKS, {}).problem;
       if (problem) ctx.addIssue({ code: 'custom', path: ['LLM_FALLBACKS'], message: problem });
@@ -204,6 +225,11 @@ export interface LlmSettings {
   /** Primary first, then the fallbacks in order. */
   backends: LlmBackendSettings[];
   /**
+   * LLM_BATCH_MODE=completions: the primary's calls go out as prompt arrays on /v1/completions,
+   * rendered with `template`; undefined (chat completions, one request per call) when off.
+   */
+  batch?: { windowMs: number; maxSize: number; template: 'chatml' | 'llama3' };
+  /**
    * A backend's circuit opens when, within `windowMs`, it had at least `minimumRequests` calls
    * and `failureThreshold` failures, and failures were at least `failureRatio` of the calls.
    */
@@ -218,6 +244,13 @@ export interface LlmSettings {
 
 export interface WorkerConfig {
   redisUrl: string;
+  /** Set when REDIS_CLUSTER_NODES is: connect to a Redis Cluster instead of REDIS_URL's server. */
+  redisCluster?: RedisClusterSettings;
+  /**
+   * Shards of the updates queue (UPDATE_QUEUE_SHARDS): gateway and worker must agree, and the
+   * number may only change while the updates queues are empty (a chat's shard depends on it).
+   */
+  queueShards: number;
   keyPrefix: string;
   botId: string;
   logLevel: string;
@@ -237,6 +270,11 @@ export interface WorkerConfig {
   llm: LlmSettings;
   systemPrompt: string;
   concurrency: number;
+  /**
+   * Lanes at once per queue shard (WORKER_SHARD_CONCURRENCY); by default `concurrency` split
+   * evenly over the shards (rounded up).
+   */
+  shardConcurrency: number;
   /** A job whose worker stops renewing its lock for this long is given to another worker. */
   lockDurationMs: number;
   stalledIntervalMs: number;
@@ -256,9 +294,11 @@ export interface WorkerConfig {
     semantic: { enabled: boolean; threshold: number; maxEntries: number; embeddingModel: string };
   };
   /** Adaptive concurrency per LLM backend; undefined when off. */
-  llmConcurrency?: { initial: number; max: number };
+  llmConcurrency?: { initial: number; max: number; tolerance: number };
   metrics: { host: string; port: number };
   shutdownGraceMs: number;
+  /** Access control, per-user and provider limits, input safety, canary and PII masking. */
+  guard: GuardSettings;
 }
 
 /** Reads and validates the worker's environment; throws ConfigError naming every bad variable. */
@@ -266,6 +306,8 @@ export function loadWorkerConfig(env: Record<string, string | undefined>): Worke
   const e = parseEnv(workerEnvSchema, env);
   return {
     redisUrl: e.REDIS_URL,
+    redisCluster: clusterSettings(e.REDIS_CLUSTER_NODES, e.REDIS_URL),
+    queueShards: e.UPDATE_QUEUE_SHARDS,
     keyPrefix: e.REDIS_KEY_PREFIX,
     botId: e.BOT_ID,
     logLevel: e.LOG_LEVEL,
@@ -293,6 +335,15 @@ export function loadWorkerConfig(env: Record<string, string | undefined>): Worke
         { name: 'primary', baseURL: e.OPENAI_BASE_URL, apiKey: e.OPENAI_API_KEY, model: e.LLM_MODEL },
         ...parseFallbacks(e.LLM_FALLBACKS ?? '', env).backends,
       ],
+      ...(e.LLM_BATCH_MODE === 'completions'
+        ? {
+            batch: {
+              windowMs: e.LLM_BATCH_WINDOW_MS,
+              maxSize: e.LLM_BATCH_MAX_SIZE,
+              template: e.LLM_CHAT_TEMPLATE,
+            },
+          }
+        : {}),
       breaker: {
         failureThreshold: e.LLM_BREAKER_FAILURES,
         failureRatio: e.LLM_BREAKER_FAILURE_RATIO,
@@ -303,6 +354,7 @@ export function loadWorkerConfig(env: Record<string, string | undefined>): Worke
     },
     systemPrompt: e.SYSTEM_PROMPT,
     concurrency: e.WORKER_CONCURRENCY,
+    shardConcurrency: e.WORKER_SHARD_CONCURRENCY ?? Math.ceil(e.WORKER_CONCURRENCY / e.UPDATE_QUEUE_SHARDS),
     lockDurationMs: e.WORKER_LOCK_DURATION_MS,
     stalledIntervalMs: e.WORKER_STALLED_INTERVAL_MS,
     updateMaxAttempts: e.UPDATE_MAX_ATTEMPTS,
@@ -330,9 +382,14 @@ export function loadWorkerConfig(env: Record<string, string | undefined>): Worke
       },
     },
     llmConcurrency: e.LLM_ADAPTIVE_CONCURRENCY
-      ? { initial: Math.min(e.LLM_CONCURRENCY_INITIAL, e.LLM_CONCURRENCY_MAX), max: e.LLM_CONCURRENCY_MAX }
+      ? {
+          initial: Math.min(e.LLM_CONCURRENCY_INITIAL, e.LLM_CONCURRENCY_MAX),
+          max: e.LLM_CONCURRENCY_MAX,
+          tolerance: e.LLM_CONCURRENCY_TOLERANCE,
+        }
       : undefined,
     metrics: { host: e.METRICS_HOST, port: e.METRICS_PORT },
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    guard: guardSettings(e, e.TELEGRAM_BOT_TOKEN),
   };
 }

@@ -1,4 +1,4 @@
-export { createKeyspace, type Keyspace } from './keys';
+export { createKeyspace, type Keyspace, type KeyspaceOptions } from './keys';
 export {
   type BusyNoticeJob,
   botIdSchema,
@@ -17,6 +17,14 @@ export {
   updateJobId,
   updateJobSchema,
 } from './queues';
+export {
+  chatShardIndex,
+  noticesQueuePrefix,
+  type ShardLayoutOptions,
+  type UpdateShard,
+  updateShardIndex,
+  updateShardLayout,
+} from './shards';
 export {
   type TelegramMessage,
   type TelegramUpdate,

@@ -16,7 +16,15 @@ export interface Keyspace {
   chatInactive(botId: string, chatId: number): string;
   /** Set when a chat was told "busy, queued", so it is told once. */
   busyNotice(botId: string, chatId: number): string;
-  /** Sorted set `bot:chat` → when its inbox got work; the sweeper's index. */
+  /**
+   * Set (with a TTL) while the chat has a lane job armed that has not started reading the inbox:
+   * the gateway arms the lane only when it sets this marker, the lane deletes it before reading.
+   */
+  laneArmed(botId: string, chatId: number): string;
+  /**
+   * Sorted set `bot:chat` → when its inbox got work; the sweeper's index. This is the key of the
+   * unsharded queue; with several queue shards each shard has its own (see `updateShardLayout`).
+   */
   pendingLanes(): string;
   /** Stream of updates that could not be handled (kept bounded), for listing and replay. */
   deadLetters(): string;
@@ -24,7 +32,13 @@ export interface Keyspace {
   botInfo(botId: string): string;
 }
 
-export function createKeyspace(prefix: string): Keyspace {
+export interface KeyspaceOptions {
+  /** The pending-lanes index this keyspace names (a queue shard's); the unsharded one by default. */
+  pendingLanes?: string;
+}
+
+export function createKeyspace(prefix: string, opts: KeyspaceOptions = {}): Keyspace {
+  const pendingLanes = opts.pendingLanes ?? `${prefix}:lanes:pending`;
   const chat = (botId: string, chatId: number) => `${prefix}:{${botId}:${chatId}}`;
   return {
     prefix,
@@ -35,7 +49,8 @@ export function createKeyspace(prefix: string): Keyspace {
     sentMessages: (botId, chatId) => `${chat(botId, chatId)}:sent`,
     chatInactive: (botId, chatId) => `${chat(botId, chatId)}:inactive`,
     busyNotice: (botId, chatId) => `${chat(botId, chatId)}:busy-notice`,
-    pendingLanes: () => `${prefix}:lanes:pending`,
+    laneArmed: (botId, chatId) => `${chat(botId, chatId)}:armed`,
+    pendingLanes: () => pendingLanes,
     deadLetters: () => `${prefix}:dead-letters`,
     responseCache: (botId, hash) => `${prefix}:cache:${botId}:${hash}`,
     botInfo: (botId) => `${prefix}:bot:${botId}:me`,

@@ -1,5 +1,5 @@
 import type { Keyspace } from '@parley/contracts';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-script';
 
 /**
  * Updates that could not be handled and will not become handleable by retrying (a payload this
@@ -25,7 +25,7 @@ export interface DeadLetterOptions {
   retentionMs?: number;
 }
 
-export function createDeadLetters(redis: Redis, keys: Keyspace, opts: DeadLetterOptions = {}) {
+export function createDeadLetters(redis: RedisClient, keys: Keyspace, opts: DeadLetterOptions = {}) {
   const key = keys.deadLetters();
   const maxEntries = opts.maxEntries ?? 10_000;
   const retentionMs = opts.retentionMs ?? 7 * 24 * 3_600_000;

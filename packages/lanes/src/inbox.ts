@@ -1,5 +1,7 @@
 import { type Keyspace, type UpdateJob, updateJobSchema } from '@parley/contracts';
-import type { ChainableCommander, Redis } from 'ioredis';
+import type { ChainableCommander } from 'ioredis';
+import { luaScript, type RedisClient } from './redis-script';
+import type { WriteBatcher } from './write-batcher';
 
 /**
  * A chat's inbox: the updates accepted for it and not yet handled, in Telegram's order
@@ -8,12 +10,45 @@ import type { ChainableCommander, Redis } from 'ioredis';
  */
 
 // One script so that the id and its payload can never be written apart.
-const ADD_SCRIPT = `
-if redis.call('ZADD', KEYS[1], 'NX', ARGV[1], ARGV[1]) == 1 then
+const add = luaScript(
+  'parleyInboxAdd',
+  2,
+  `if redis.call('ZADD', KEYS[1], 'NX', ARGV[1], ARGV[1]) == 1 then
   redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
   return 1
 end
-return 0`;
+return 0`,
+);
+
+// The gateway's one command per update: the inbox write, and the chat's "lane armed" marker set
+// if absent. All three keys carry the chat's hash tag (one slot).
+const accept = luaScript(
+  'parleyInboxAccept',
+  3,
+  `local added = 0
+if redis.call('ZADD', KEYS[1], 'NX', ARGV[1], ARGV[1]) == 1 then
+  redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+  added = 1
+end
+local armed = 0
+if redis.call('SET', KEYS[3], '1', 'PX', ARGV[3], 'NX') then armed = 1 end
+return added * 2 + armed`,
+);
+
+/** An accepted update as the inbox stores it: the payload already serialised. */
+export interface StoredUpdate {
+  botId: string;
+  updateId: number;
+  /** JSON of the UpdateJob. */
+  json: string;
+}
+
+export interface AcceptResult {
+  /** False when the update was already in the inbox (a re-delivery). */
+  added: boolean;
+  /** True when this call set the chat's lane-armed marker: the caller must arm the lane. */
+  armed: boolean;
+}
 
 export interface InboxEntry {
   updateId: number;
@@ -25,6 +60,18 @@ export interface InboxEntry {
 export interface Inbox {
   /** Stores the update in its chat's inbox; resolves true when it was not there yet. */
   add(payload: UpdateJob, chatId: number): Promise<boolean>;
+  /**
+   * Stores the update and sets the chat's lane-armed marker (with a TTL) when it is absent, in
+   * one script: the gateway arms the lane only when `armed` comes back true.
+   */
+  accept(update: StoredUpdate, chatId: number, armedTtlMs: number): Promise<AcceptResult>;
+  /**
+   * Deletes the chat's lane-armed marker. A lane does this before it reads the inbox, so an
+   * update stored after that read finds no marker and arms a follow-up run.
+   */
+  clearArmed(botId: string, chatId: number): Promise<void>;
+  /** True when the inbox holds updates or the lane-armed marker is set (one round trip). */
+  hasWork(botId: string, chatId: number): Promise<boolean>;
   /** The first `limit` pending updates, oldest first. */
   peek(botId: string, chatId: number, limit: number): Promise<InboxEntry[]>;
   size(botId: string, chatId: number): Promise<number>;
@@ -32,18 +79,56 @@ export interface Inbox {
   removeIn(tx: ChainableCommander, botId: string, chatId: number, updateIds: number[]): void;
 }
 
-export function createInbox(redis: Redis, keys: Keyspace): Inbox {
+export interface InboxOptions {
+  /**
+   * Send `accept` calls through this batcher (the gateway: one pipeline per event-loop turn).
+   * It must batch on the same client as `redis`.
+   */
+  batcher?: WriteBatcher;
+}
+
+export function createInbox(redis: RedisClient, keys: Keyspace, opts: InboxOptions = {}): Inbox {
+  const { batcher } = opts;
+  if (batcher) accept.define(redis);
   return {
     async add(payload, chatId) {
-      const added = await redis.eval(
-        ADD_SCRIPT,
-        2,
-        keys.inbox(payload.botId, chatId),
-        keys.inboxData(payload.botId, chatId),
-        String(payload.update.update_id),
-        JSON.stringify(payload),
+      const added = await add(
+        redis,
+        [keys.inbox(payload.botId, chatId), keys.inboxData(payload.botId, chatId)],
+        [payload.update.update_id, JSON.stringify(payload)],
       );
       return added === 1;
+    },
+    async accept(update, chatId, armedTtlMs) {
+      const { botId } = update;
+      const scriptKeys = [
+        keys.inbox(botId, chatId),
+        keys.inboxData(botId, chatId),
+        keys.laneArmed(botId, chatId),
+      ];
+      const args = [update.updateId, update.json, Math.max(1, Math.round(armedTtlMs))];
+      const reply = Number(
+        batcher
+          ? await batcher.run(scriptKeys[0] as string, (pipeline) =>
+              accept.inPipeline(pipeline, scriptKeys, args),
+            )
+          : await accept(redis, scriptKeys, args),
+      );
+      return { added: reply >= 2, armed: reply % 2 === 1 };
+    },
+    async clearArmed(botId, chatId) {
+      await redis.del(keys.laneArmed(botId, chatId));
+    },
+    async hasWork(botId, chatId) {
+      // Both keys are in the chat's slot, so this pipeline goes to one node on a cluster too.
+      const replies = await redis
+        .pipeline()
+        .zcard(keys.inbox(botId, chatId))
+        .exists(keys.laneArmed(botId, chatId))
+        .exec();
+      if (!replies) throw new Error('pipeline was not executed');
+      for (const [err] of replies) if (err) throw err;
+      return replies.some(([, count]) => Number(count) > 0);
     },
     async peek(botId, chatId, limit) {
       const ids = await redis.zrange(keys.inbox(botId, chatId), 0, limit - 1);

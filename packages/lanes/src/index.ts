@@ -1,4 +1,15 @@
-export { type AcceptDeps, acceptUpdate } from './accept-update';
+export { type AcceptDeps, type AcceptOptions, acceptUpdate, LANE_ARMED_TTL_MS } from './accept-update';
 export { createDeadLetters, type DeadLetter, type DeadLetterOptions, type DeadLetters } from './dead-letters';
-export { createInbox, type Inbox, type InboxEntry } from './inbox';
-export { armLane, markPending, parsePendingMember } from './lane-scheduler';
+export {
+  type AcceptResult,
+  createInbox,
+  type Inbox,
+  type InboxEntry,
+  type InboxOptions,
+  type StoredUpdate,
+} from './inbox';
+export { createBatchedArmer, directArmer, type LaneArmer } from './lane-armer';
+export { armLane, markPending, parsePendingMember, unmarkPending } from './lane-scheduler';
+export { createLaneShards, type LaneShard, type LaneShards, singleQueueShards } from './lane-shards';
+export type { RedisClient } from './redis-script';
+export { createWriteBatcher, type WriteBatcher, type WriteBatcherOptions } from './write-batcher';

@@ -24,6 +24,8 @@ export interface StartRedisOptions {
   dir?: string;
   /** Path of the binary. @defaultValue "redis-server" */
   binary?: string;
+  /** More `redis-server` arguments (e.g. cluster mode). */
+  extraArgs?: string[];
 }
 
 /**
@@ -96,7 +98,10 @@ export async function startRedisServer(opts: StartRedisOptions = {}): Promise<Lo
   const port = opts.port ?? (await freePort());
   const ownDir = opts.dir === undefined;
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'parley-redis-'));
-  const args = redisServerArgs({ port, dir, appendOnly: opts.appendOnly ?? false });
+  const args = [
+    ...redisServerArgs({ port, dir, appendOnly: opts.appendOnly ?? false }),
+    ...(opts.extraArgs ?? []),
+  ];
   let child: ChildProcess;
   try {
     child = spawn(opts.binary ?? 'redis-server', args, { stdio: 'ignore' });

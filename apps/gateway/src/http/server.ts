@@ -3,7 +3,7 @@ import { writeMetrics } from '@parley/metrics';
 import { pingWithTimeout } from '@parley/redis';
 import type { GatewayDeps } from '../deps';
 import { sendError, sendJson } from './respond';
-import { handleWebhook } from './webhook-handler';
+import { createWebhookHandler } from './webhook-handler';
 
 export interface GatewayState {
   /** Set on SIGTERM: readiness fails so the load balancer stops sending, in-flight requests finish. */
@@ -13,6 +13,7 @@ export interface GatewayState {
 /** The gateway's HTTP surface: the webhook, probes and metrics. */
 export function createGatewayServer(deps: GatewayDeps, state: GatewayState): Server {
   const webhookPath = deps.config.http.webhookPath;
+  const handleWebhook = createWebhookHandler(deps);
   const server = createServer((req, res) => {
     route(req, res).catch((err) => {
       deps.logger.error({ err }, 'unexpected error handling a request');
@@ -23,7 +24,7 @@ export function createGatewayServer(deps: GatewayDeps, state: GatewayState): Ser
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0];
-    if (path === webhookPath) return handleWebhook(deps, req, res);
+    if (path === webhookPath) return handleWebhook(req, res);
     req.resume();
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendError(res, 404, 'not found');
     switch (path) {
@@ -32,7 +33,11 @@ export function createGatewayServer(deps: GatewayDeps, state: GatewayState): Ser
         return sendJson(res, 200, { ok: true });
       case '/readyz': {
         if (state.draining) return sendJson(res, 503, { ok: false, redis: 'unknown', draining: true });
-        const redisOk = await pingWithTimeout(deps.redis, 500);
+        const pings = await Promise.all([
+          pingWithTimeout(deps.redis, 500),
+          pingWithTimeout(deps.ingestRedis, 500),
+        ]);
+        const redisOk = pings.every(Boolean);
         return sendJson(res, redisOk ? 200 : 503, {
           ok: redisOk,
           redis: redisOk ? 'up' : 'down',

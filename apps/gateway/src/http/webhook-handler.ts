@@ -1,33 +1,40 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { telegramUpdateSchema } from '@parley/contracts';
 import type { WebhookOutcome } from '@parley/metrics';
-import { SECRET_TOKEN_HEADER, secretTokenMatches } from '@parley/telegram';
+import { SECRET_TOKEN_HEADER } from '@parley/telegram';
 import type { GatewayDeps } from '../deps';
 import { enqueueUpdate } from '../enqueue-update';
 import { BodyTooLargeError, readBody } from './read-body';
-import { sendError, sendJson } from './respond';
+import { sendError, sendOk } from './respond';
+import { createSecretCheck } from './secret-check';
 
 /**
  * POST /telegram/webhook: verify the secret, validate the update, store it durably, answer.
  * Bad input gets a 4xx with a short reason and is never enqueued; only a Redis failure gets
  * 503, which makes Telegram deliver the update again later.
  */
-export async function handleWebhook(
+export function createWebhookHandler(
   deps: GatewayDeps,
-  req: IncomingMessage,
-  res: ServerResponse,
-): Promise<void> {
-  const outcome = await handle(deps, req, res);
-  deps.metrics.webhookRequests.inc({ outcome });
+): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+  const secretMatches = createSecretCheck(deps.config.telegram.webhookSecret);
+  return async (req, res) => {
+    const outcome = await handle(deps, secretMatches, req, res);
+    deps.metrics.webhookRequests.inc({ outcome });
+  };
 }
 
-async function handle(deps: GatewayDeps, req: IncomingMessage, res: ServerResponse): Promise<WebhookOutcome> {
+async function handle(
+  deps: GatewayDeps,
+  secretMatches: (received: string | string[] | undefined) => boolean,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<WebhookOutcome> {
   if (req.method !== 'POST') {
     req.resume();
     sendError(res, 405, 'use POST', { allow: 'POST' });
     return 'method_not_allowed';
   }
-  if (!secretTokenMatches(deps.config.telegram.webhookSecret, req.headers[SECRET_TOKEN_HEADER])) {
+  if (!secretMatches(req.headers[SECRET_TOKEN_HEADER])) {
     req.resume();
     sendError(res, 401, 'missing or wrong X-Telegram-Bot-Api-Secret-Token');
     return 'unauthorized';
@@ -45,9 +52,10 @@ async function handle(deps: GatewayDeps, req: IncomingMessage, res: ServerRespon
     return 'bad_request';
   }
 
+  const text = body.toString('utf8');
   let json: unknown;
   try {
-    json = JSON.parse(body.toString('utf8'));
+    json = JSON.parse(text);
   } catch {
     sendError(res, 400, 'body is not valid JSON');
     return 'bad_request';
@@ -67,7 +75,7 @@ async function handle(deps: GatewayDeps, req: IncomingMessage, res: ServerRespon
   }
 
   try {
-    await enqueueUpdate(deps, parsed.data);
+    await enqueueUpdate(deps, parsed.data, text);
   } catch (err) {
     deps.logger.warn(
       { err, updateId: parsed.data.update_id },
@@ -76,6 +84,6 @@ async function handle(deps: GatewayDeps, req: IncomingMessage, res: ServerRespon
     sendError(res, 503, 'queue unavailable, retry later', { 'retry-after': '1' });
     return 'unavailable';
   }
-  sendJson(res, 200, { ok: true });
+  sendOk(res);
   return 'accepted';
 }

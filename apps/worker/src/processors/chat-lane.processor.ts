@@ -1,5 +1,5 @@
 import { chatLaneJobSchema } from '@parley/contracts';
-import { armLane } from '@parley/lanes';
+import { armLane, unmarkPending } from '@parley/lanes';
 import type { Composer } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { ParleyContext } from '../bot/update-scope';
@@ -13,6 +13,9 @@ import { type JobProcessor, parsePayload } from './job-processor';
  * chat's messages are answered one after another, each seeing the previous turns. After
  * `maxBatchesPerRun` batches the lane yields: it re-arms itself behind the other chats' lanes,
  * so a very chatty user cannot starve everyone else.
+ *
+ * `deps` is the deps of the lane's queue shard: `updatesQueue` and `keys.pendingLanes()` are
+ * that shard's.
  */
 export function createChatLaneProcessor(
   deps: WorkerDeps,
@@ -21,11 +24,15 @@ export function createChatLaneProcessor(
 ): JobProcessor {
   return async (job) => {
     const { botId, chatId } = parsePayload(chatLaneJobSchema, job.data, 'chat-lane');
+    // Before the first inbox read: an update the gateway stores after this finds no marker and
+    // arms a follow-up run (deduplication keeps it behind this one); an update stored before it
+    // is seen by the reads below. So no update is left behind, however the two interleave.
+    await deps.inbox.clearArmed(botId, chatId);
     const me = await botInfo();
     for (let done = 0; done < deps.config.lanes.maxBatchesPerRun; done++) {
       const batch = await nextBatch(deps, botId, chatId);
       if (!batch) {
-        await deps.redis.zrem(deps.keys.pendingLanes(), `${botId}:${chatId}`);
+        await unmarkPending(deps.redis, deps.keys.pendingLanes(), deps.inbox, botId, chatId);
         return { batches: done };
       }
       await handleBatch(deps, bot, me, botId, chatId, batch);
