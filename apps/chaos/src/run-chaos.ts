@@ -80,9 +80,13 @@ const CHILD_GRACE_MS = 2_000;
 /**
  * Worker settings the run changes unless the environment sets them: the emulator enforces no
  * rate limit, and at Telegram's 30 messages per second a large run would mostly wait for the
- * worker's own outbound limiter.
+ * worker's own outbound limiter. The per-user rate limit is off: simulated users write far
+ * faster than 10 messages a minute, and a silently dropped message would count as lost.
  */
-const WORKER_DEFAULTS: Record<string, string> = { TELEGRAM_GLOBAL_PER_SECOND: '1000' };
+const WORKER_DEFAULTS: Record<string, string> = {
+  TELEGRAM_GLOBAL_PER_SECOND: '1000',
+  USER_RATE_PER_MINUTE: '0',
+};
 
 function scripts(root: string) {
   return {

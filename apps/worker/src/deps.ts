@@ -15,6 +15,7 @@ import {
   createSemanticCache,
   createSingleFlight,
   type EmbeddingBatcher,
+  type LlmBackend,
   type ResilientLlm,
   type ResponseCache,
   type SemanticCache,
@@ -26,6 +27,7 @@ import { createCommandConnection, type Redis } from '@parley/redis';
 import { createOutboundLimiter, createTelegramApi } from '@parley/telegram';
 import { Queue } from 'bullmq';
 import type { Api } from 'grammy';
+import { createGuardDeps, type GuardDeps } from './guard/guard-deps';
 
 /** Everything the worker's handlers use, built once per process (or per test). */
 export interface WorkerDeps {
@@ -49,6 +51,8 @@ export interface WorkerDeps {
   updatesQueue: Queue;
   registry: Registry;
   metrics: WorkerMetrics;
+  /** Access control, per-user and provider limits, canary. */
+  guard: GuardDeps;
 }
 
 export function createWorkerDeps(
@@ -57,7 +61,11 @@ export function createWorkerDeps(
   registry = createRegistry(),
 ): WorkerDeps {
   const metrics = createWorkerMetrics(registry);
-  const redis = createCommandConnection(config.redisUrl, { connectionName: `parley-worker-${config.botId}` });
+  // With REDIS_CLUSTER_NODES this is a Cluster client: it offers the same commands, and the
+  // packages that take a Redis use only those.
+  const redis = createCommandConnection(config.redisCluster ?? config.redisUrl, {
+    connectionName: `parley-worker-${config.botId}`,
+  }) as Redis;
   let lastError = 0;
   redis.on('error', (err) => {
     if (Date.now() - lastError > 10_000) {
@@ -92,7 +100,7 @@ export function createWorkerDeps(
       },
     }),
     llm: createResilientLlm({
-      backends: config.llm.backends,
+      backends: withPromptBatching(config),
       redis,
       keyPrefix: config.keyPrefix,
       timeoutMs: config.llm.timeoutMs,
@@ -111,6 +119,7 @@ export function createWorkerDeps(
         logger.warn({ backend, state }, 'LLM backend circuit changed');
       },
       concurrency: config.llmConcurrency,
+      onBatch: ({ backend, prompts }) => metrics.llmBatchPrompts.observe({ backend }, prompts),
       onConcurrency: ({ backend, limit, inFlight, queued }) => {
         metrics.llmConcurrencyLimit.set({ backend }, limit);
         metrics.llmInFlight.set({ backend }, inFlight);
@@ -139,7 +148,29 @@ export function createWorkerDeps(
     updatesQueue,
     registry,
     metrics,
+    guard: createGuardDeps(redis, {
+      keyPrefix: config.keyPrefix,
+      botId: config.botId,
+      settings: config.guard,
+    }),
   };
+}
+
+/**
+ * The backends, the primary with prompt batching when LLM_BATCH_MODE=completions. Fallbacks keep
+ * chat completions: hosted APIs do not take chat prompts on /v1/completions.
+ */
+function withPromptBatching(config: WorkerConfig): LlmBackend[] {
+  const { batch, backends } = config.llm;
+  if (!batch) return backends;
+  return backends.map((backend, i) =>
+    i === 0
+      ? {
+          ...backend,
+          promptBatching: { windowMs: batch.windowMs, maxBatchSize: batch.maxSize, template: batch.template },
+        }
+      : backend,
+  );
 }
 
 /** The semantic cache and its embedding batcher, embedding through the primary backend. */

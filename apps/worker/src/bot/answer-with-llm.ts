@@ -1,11 +1,13 @@
-import {
-  type CacheKeyParts,
-  type CacheScope,
-  type ChatMessage,
-  cacheKeyHash,
-  classifyLlmError,
-} from '@parley/llm';
+import { type CacheKeyParts, type CacheScope, cacheKeyHash, classifyLlmError } from '@parley/llm';
+import { bookTokens, recordCacheOwner } from './book-tokens';
 import { RetryLaterError } from './errors';
+import {
+  effectiveSystemPrompt,
+  promptMessages,
+  restoreAnswer,
+  screenAnswer,
+  screenInput,
+} from './input-safety';
 import type { Decision } from './reply-once';
 import { replyOnce } from './reply-once';
 import { texts } from './texts';
@@ -32,9 +34,9 @@ export async function answerWithLlm(ctx: ParleyContext, messageText: string): Pr
         stopTyping();
       }
     },
-    // A fallback apology is not part of the conversation the model should see next time.
+    // A fallback apology or a refusal is not part of the conversation the model should see next time.
     (decision) =>
-      decision.kind === 'fallback'
+      decision.kind === 'fallback' || decision.kind === 'refused'
         ? []
         : [
             { role: 'user', content: text },
@@ -45,8 +47,19 @@ export async function answerWithLlm(ctx: ParleyContext, messageText: string): Pr
 
 async function decideAnswer(ctx: ParleyContext, text: string, historyKey: string): Promise<Decision> {
   const { deps } = ctx.scope;
-  const { llm: settings, systemPrompt, cache: cacheSettings } = deps.config;
+  const { llm: settings, cache: cacheSettings, guard } = deps.config;
+  // Checked before anything else: a refused input costs no cache lookup and no LLM call.
+  const input = screenInput(text, guard);
+  if (!input.ok) {
+    deps.logger.info({ updateId: ctx.update.update_id, reason: input.reason }, 'input refused');
+    return input.refusal;
+  }
+  const systemPrompt = effectiveSystemPrompt(deps.config.systemPrompt, deps.guard.canary);
   const history = ctx.scope.history ?? (await deps.history.load(historyKey));
+  const { messages, map } = promptMessages(systemPrompt, history, text, {
+    mask: guard.piiMaskPrompts,
+    flagged: input.flagged,
+  });
 
   // Only context-free prompts are cached: with history, the same words can ask something else.
   const cacheParts = {
@@ -56,7 +69,8 @@ async function decideAnswer(ctx: ParleyContext, text: string, historyKey: string
     maxTokens: settings.maxTokens,
     prompt: text,
   };
-  const cacheable = cacheSettings.enabled && history.length === 0;
+  // A flagged or PII-bearing prompt is never shared: its answer is this user's alone.
+  const cacheable = cacheSettings.enabled && history.length === 0 && !input.flagged && map === undefined;
   if (cacheable) {
     const hit = await deps.cache.get(cacheParts);
     deps.metrics.cacheRequests.inc({ result: hit ? 'hit' : 'miss' });
@@ -65,14 +79,13 @@ async function decideAnswer(ctx: ParleyContext, text: string, historyKey: string
     if (semantic) return { answer: semantic, kind: 'semantic-cache' };
   }
 
-  const messages: ChatMessage[] = [
-    { role: 'system', content: systemPrompt },
-    ...history,
-    { role: 'user', content: text },
-  ];
+  const booking = await bookTokens(ctx, messages);
+  if (!booking.ok) return booking.refusal;
   try {
     const complete = () =>
-      deps.llm.complete({ temperature: settings.temperature, maxTokens: settings.maxTokens }, messages);
+      booking.call(() =>
+        deps.llm.complete({ temperature: settings.temperature, maxTokens: settings.maxTokens }, messages),
+      );
     // Identical context-free prompts in flight (a popular question asked by many at once) share
     // one LLM call, across pods. Prompts with history never match each other.
     const result =
@@ -84,18 +97,28 @@ async function decideAnswer(ctx: ParleyContext, text: string, historyKey: string
               return r.value;
             })
         : await complete();
-    const answer = result.text.trim();
+    // A shared single-flight answer is charged to each user it answers: each of them asked.
+    await booking.settle(result.promptTokens + result.completionTokens);
+    const answer = restoreAnswer(result.text.trim(), map, guard.piiRestore);
     if (!answer) return { answer: texts.emptyAnswer, kind: 'fallback' };
+    const leaked = screenAnswer(answer, deps.guard.canary);
+    if (leaked) {
+      deps.logger.warn({ updateId: ctx.update.update_id }, 'answer leaked the canary; refused');
+      return leaked;
+    }
     // A truncated answer is still sent, but not kept for others.
     // Only the primary's complete answers are cached: the key names the primary's model.
     if (cacheable && result.finishReason === 'stop' && result.backend === 'primary') {
       await deps.cache.set(cacheParts, answer);
+      await recordCacheOwner(ctx, cacheParts);
       await deps.semanticCache?.store(semanticScope(cacheParts), text, answer).catch((err) => {
         deps.logger.warn({ err }, 'could not store in the semantic cache');
       });
     }
     return { answer, kind: 'llm' };
   } catch (err) {
+    await booking.settle(0);
+    if (err instanceof RetryLaterError) throw err;
     const failure = classifyLlmError(err);
     // Stated policy: transient failures are retried by the queue with backoff; on the last
     // attempt, or when retrying cannot help, the user gets a short apology instead of silence.

@@ -1,15 +1,22 @@
 import { Composer } from 'grammy';
+import { accessGate } from './access-gate';
+import { adminCommands } from './admin-commands';
 import { answerWithLlm } from './answer-with-llm';
 import { replyOnce } from './reply-once';
 import { texts } from './texts';
 import type { ParleyContext } from './update-scope';
+import { userCommands } from './user-commands';
 
 /**
  * The bot's behaviour. Anything no handler takes falls through and is counted as ignored
- * (stickers, edits, callbacks, channel posts, and group chats for now).
+ * (stickers, edits, callbacks, channel posts, and group chats for now). The access gate runs
+ * first: blocked, not allowed and rate-limited users go no further.
  */
 export function createBotComposer(): Composer<ParleyContext> {
   const bot = new Composer<ParleyContext>();
+  bot.use(accessGate);
+  bot.use(adminCommands());
+  bot.use(userCommands());
   const privateChat = bot.chatType('private');
 
   privateChat.command(['start', 'help'], (ctx) =>

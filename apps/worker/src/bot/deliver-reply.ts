@@ -58,7 +58,10 @@ export async function deliverReply(
     } catch (err) {
       throw toJobError(err);
     }
-    if (i === 0) deps.metrics.updateToReply.observe(Math.max(0, Date.now() - job.receivedAt) / 1000);
+    const sinceReceived = Math.max(0, Date.now() - job.receivedAt) / 1000;
+    // First text the user can read vs. the whole answer delivered (they differ for split replies).
+    if (i === 0) deps.metrics.updateToFirstText.observe(sinceReceived);
+    if (i === parts.length - 1) deps.metrics.updateToReply.observe(sinceReceived);
     if (i === parts.length - 1) lastPart = { sentCount: i + 1, messageId, sentKey };
     else await deps.ledger.markPartSent(ledgerKey, i + 1, messageId, sentKey);
   }

@@ -5,7 +5,7 @@ import type { Update, UserFromGetMe } from 'grammy/types';
 import type { WorkerDeps } from '../deps';
 import type { CommitPlan } from '../lane/commit-batch';
 
-export type Handling = 'answered' | 'command' | 'ignored' | 'duplicate';
+export type Handling = 'answered' | 'command' | 'ignored' | 'duplicate' | 'refused';
 
 /** What one update (or one batch of a chat's updates) knows while it runs through the bot. */
 export interface UpdateScope {
