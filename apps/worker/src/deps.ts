@@ -27,6 +27,7 @@ import { createCommandConnection, type Redis } from '@parley/redis';
 import { createOutboundLimiter, createTelegramApi } from '@parley/telegram';
 import { Queue } from 'bullmq';
 import type { Api } from 'grammy';
+import type OpenAI from 'openai';
 import { createGuardDeps, type GuardDeps } from './guard/guard-deps';
 
 /** Everything the worker's handlers use, built once per process (or per test). */
@@ -53,6 +54,8 @@ export interface WorkerDeps {
   metrics: WorkerMetrics;
   /** Access control, per-user and provider limits, canary. */
   guard: GuardDeps;
+  /** The primary backend's client for photos (image input) and voice notes (transcription). */
+  mediaClient: OpenAI;
 }
 
 export function createWorkerDeps(
@@ -98,6 +101,12 @@ export function createWorkerDeps(
         metrics.telegramCalls.inc({ method, outcome });
         metrics.telegramLatency.observe({ method }, seconds);
       },
+    }),
+    mediaClient: createLlmClient({
+      baseURL: config.llm.baseURL,
+      apiKey: config.llm.apiKey,
+      timeoutMs: config.llm.timeoutMs,
+      maxRetries: config.llm.maxRetries,
     }),
     llm: createResilientLlm({
       backends: withPromptBatching(config),

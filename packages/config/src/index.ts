@@ -10,3 +10,4 @@ export {
   type WorkerConfig,
 } from './worker';
 export type { GuardSettings } from './worker-guard';
+export type { MediaSettings } from './worker-media';

@@ -4,6 +4,7 @@ import { parseEnv } from './errors';
 import { clusterSettings, type RedisClusterSettings, redisTopologyEnvSchema } from './redis-topology';
 import { botTokenSchema, portSchema, sharedEnvSchema } from './shared';
 import { type GuardSettings, guardEnvSchema, guardProblems, guardSettings } from './worker-guard';
+import { type MediaSettings, mediaEnvSchema, mediaSettings } from './worker-media';
 
 export const DEFAULT_SYSTEM_PROMPT =
   'You are Parley, a helpful assistant chatting on Telegram. Answer clearly and concisely, in the language of the user.';
@@ -98,6 +99,11 @@ const workerEnvSchema = z
       2_000,
     ),
     COALESCE_MAX_MESSAGES: envInt('must be an integer between 1 and 50', { min: 1, max: 50 }).default(5),
+    STREAMING_ENABLED: envBoolean('must be true or false').default(true),
+    STREAM_DRAFT_INTERVAL_MS: envInt('must be milliseconds between 100 and 10000', {
+      min: 100,
+      max: 10_000,
+    }).default(1_000),
     LANE_MAX_BATCHES_PER_RUN: envInt('must be an integer between 1 and 1000', { min: 1, max: 1_000 }).default(
       10,
     ),
@@ -148,6 +154,8 @@ const workerEnvSchema = z
     LOG_MESSAGE_TEXT: envBoolean('must be true or false').default(false),
     // Access, limits, safety and privacy (see worker-guard.ts).
     ...guardEnvSchema,
+    // Photos and voice notes (see worker-media.ts).
+    ...mediaEnvSchema,
   })
   .superRefine((env, ctx) => {
     for (const p of guardProblems(env)) ctx.addIssue({ code: 'custom', path: [p.path], message: p.message });
@@ -283,6 +291,8 @@ export interface WorkerConfig {
   /** An update still unanswered this long after it arrived gets its last attempt (the apology). */
   updateGiveUpAfterMs: number;
   coalesce: { windowMs: number; maxWaitMs: number; maxMessages: number };
+  /** Private chats see the answer grow in drafts, at most one draft per `draftIntervalMs`. */
+  streaming: { enabled: boolean; draftIntervalMs: number };
   lanes: { maxBatchesPerRun: number; sweepIntervalMs: number; staleAfterMs: number };
   history: { maxMessages: number; ttlSeconds: number };
   cache: {
@@ -299,6 +309,8 @@ export interface WorkerConfig {
   shutdownGraceMs: number;
   /** Access control, per-user and provider limits, input safety, canary and PII masking. */
   guard: GuardSettings;
+  /** Photos and voice notes: vision models, transcription, size and duration caps. */
+  media: MediaSettings;
 }
 
 /** Reads and validates the worker's environment; throws ConfigError naming every bad variable. */
@@ -364,6 +376,7 @@ export function loadWorkerConfig(env: Record<string, string | undefined>): Worke
       maxWaitMs: e.COALESCE_MAX_WAIT_MS,
       maxMessages: e.COALESCE_MAX_MESSAGES,
     },
+    streaming: { enabled: e.STREAMING_ENABLED, draftIntervalMs: e.STREAM_DRAFT_INTERVAL_MS },
     lanes: {
       maxBatchesPerRun: e.LANE_MAX_BATCHES_PER_RUN,
       sweepIntervalMs: e.LANE_SWEEP_INTERVAL_MS,
@@ -391,5 +404,6 @@ export function loadWorkerConfig(env: Record<string, string | undefined>): Worke
     metrics: { host: e.METRICS_HOST, port: e.METRICS_PORT },
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     guard: guardSettings(e, e.TELEGRAM_BOT_TOKEN),
+    media: mediaSettings(e),
   };
 }

@@ -2,6 +2,7 @@ import OpenAI from 'openai';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { clientFor, INSTANT, MODEL, simHarness } from './__tests__/helpers';
 import { answerFor } from './responder';
+import { encodePng, pngDataUrl } from './vision/png-encode';
 
 const harness = simHarness();
 
@@ -173,13 +174,13 @@ describe('POST /v1/chat/completions', () => {
           role: 'user',
           content: [
             { type: 'text', text: 'and this picture' },
-            { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgo=' } },
+            { type: 'image_url', image_url: { url: pngDataUrl(encodePng(4, 4, () => [0, 0, 255])) } },
           ],
         },
       ],
     });
     expect(answer.choices[0]?.message.content).toBe(
-      'You said: "and this picture" and sent 1 image. (turn 2)',
+      'You said: "and this picture" and sent 1 image: a 4×4 PNG image whose main colour is blue (#0000ff, 100% of the pixels). (turn 2)',
     );
   });
 

@@ -23,6 +23,7 @@ export async function handleChatCompletions(sim: SimContext, call: Call): Promis
     model,
     messages,
     maxTokens: request.max_completion_tokens ?? request.max_tokens,
+    leakSystemPrompt: sim.settings.leakSystemPrompt,
   });
   const n = request.n ?? 1;
   const id = newId('chatcmpl-');
@@ -43,9 +44,12 @@ export async function handleChatCompletions(sim: SimContext, call: Call): Promis
 
   const generation: Generation = {
     model,
-    choices: indexes.map(() => ({ tokens: answer.tokens, finishReason: answer.finishReason })),
+    choices: indexes.map(() => ({
+      tokens: answer.tokens,
+      finishReason: answer.finishReason,
+      delayMs: directives.delayMs ?? 0,
+    })),
     promptTokens: answer.promptTokens,
-    extraDelayMs: directives.delayMs ?? 0,
     stream: request.stream === true,
     includeUsage,
     body: (usage) => ({
@@ -64,17 +68,16 @@ export async function handleChatCompletions(sim: SimContext, call: Call): Promis
       system_fingerprint: SYSTEM_FINGERPRINT,
     }),
     chunks: {
-      opening: () =>
-        indexes.map((index) =>
-          chunk([
-            {
-              index,
-              delta: { role: 'assistant', content: '', refusal: null },
-              logprobs: null,
-              finish_reason: null,
-            },
-          ]),
-        ),
+      opening: (index) => [
+        chunk([
+          {
+            index,
+            delta: { role: 'assistant', content: '', refusal: null },
+            logprobs: null,
+            finish_reason: null,
+          },
+        ]),
+      ],
       content: (index, text) =>
         chunk([{ index, delta: { content: text }, logprobs: null, finish_reason: null }]),
       finish: (index, finishReason) =>

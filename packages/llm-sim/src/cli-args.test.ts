@@ -94,3 +94,14 @@ describe('parseCliArgs', () => {
     expect(parseCliArgs(['-h'], {})).toEqual({ help: true });
   });
 });
+
+describe('parseCliArgs --leak-system-prompt', () => {
+  it('is off unless the flag or LLM_SIM_LEAK_SYSTEM_PROMPT turns it on', () => {
+    expect(parseCliArgs([], {})).toEqual({ help: false, options: { port: CLI_DEFAULT_PORT } });
+    expect(parseCliArgs(['--leak-system-prompt'], {})).toMatchObject({ options: { leakSystemPrompt: true } });
+    expect(parseCliArgs([], { LLM_SIM_LEAK_SYSTEM_PROMPT: 'true' })).toMatchObject({
+      options: { leakSystemPrompt: true },
+    });
+    expect(() => parseCliArgs([], { LLM_SIM_LEAK_SYSTEM_PROMPT: 'yes' })).toThrow(CliUsageError);
+  });
+});

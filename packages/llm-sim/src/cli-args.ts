@@ -21,15 +21,17 @@ Options (environment fallback in brackets):
   --port N                 TCP port, 0 = any free one [LLM_SIM_PORT] (default 8082)
   --host H                 interface to bind [LLM_SIM_HOST] (default 127.0.0.1)
   --model ID               served model, repeatable [LLM_SIM_MODELS, comma-separated] (default parley-sim-1)
+  --vision-model P         model name or * pattern that sees images, repeatable [LLM_SIM_VISION_MODELS, comma-separated] (default: every model)
   --api-key K              require "Authorization: Bearer K" [LLM_SIM_API_KEY]
   --ttft-ms N              time to first token [LLM_SIM_TTFT_MS] (default 200)
   --tokens-per-second N    per request; 0 or Infinity = instant [LLM_SIM_TOKENS_PER_SECOND] (default 100)
-  --capacity N             concurrent generations [LLM_SIM_CAPACITY] (default 16)
-  --max-queue N            waiting requests before 429 [LLM_SIM_MAX_QUEUE] (default 1024)
+  --capacity N             sequences generating at once [LLM_SIM_CAPACITY] (default 16)
+  --max-queue N            waiting sequences before 429 [LLM_SIM_MAX_QUEUE] (default 1024)
   --error-rate P           probability of 500/502/503 [LLM_SIM_ERROR_RATE] (default 0)
   --rate-limit-rate P      probability of 429 [LLM_SIM_RATE_LIMIT_RATE] (default 0)
   --timeout-rate P         probability of never answering [LLM_SIM_TIMEOUT_RATE] (default 0)
   --seed N                 seed for the fault probabilities [LLM_SIM_SEED]
+  --leak-system-prompt     reveal the system prompt when asked, like a weak model [LLM_SIM_LEAK_SYSTEM_PROMPT=true]
   --embedding-dimensions N default embedding length [LLM_SIM_EMBEDDING_DIMENSIONS] (default 256)
   -h, --help               show this help
 `;
@@ -92,7 +94,9 @@ export function parseCliArgs(
         help: { type: 'boolean', short: 'h' },
         host: { type: 'string' },
         model: { type: 'string', multiple: true },
+        'vision-model': { type: 'string', multiple: true },
         'api-key': { type: 'string' },
+        'leak-system-prompt': { type: 'boolean' },
         ...Object.fromEntries(NUMERIC_FLAGS.map(([flag]) => [flag, { type: 'string' as const }])),
       },
     }));
@@ -129,7 +133,18 @@ export function parseCliArgs(
   if (models.some((m) => m.trim() === ''))
     throw new CliUsageError('invalid --model: expected a non-empty id');
   if (models.length > 0) options.models = models;
+  const vision = Array.isArray(values['vision-model'])
+    ? values['vision-model']
+    : (env.LLM_SIM_VISION_MODELS ?? '').split(',').filter((m) => m.trim() !== '');
+  if (vision.some((m) => m.trim() === ''))
+    throw new CliUsageError('invalid --vision-model: expected a non-empty name or pattern');
+  if (vision.length > 0) options.visionModels = vision.map((m) => m.trim());
   const apiKey = typeof values['api-key'] === 'string' ? values['api-key'] : env.LLM_SIM_API_KEY;
   if (apiKey !== undefined && apiKey !== '') options.apiKey = apiKey;
+  const leakEnv = env.LLM_SIM_LEAK_SYSTEM_PROMPT;
+  if (leakEnv !== undefined && leakEnv !== '' && !/^(true|false|1|0)$/i.test(leakEnv))
+    throw new CliUsageError(`invalid LLM_SIM_LEAK_SYSTEM_PROMPT "${leakEnv}": expected true or false`);
+  if (values['leak-system-prompt'] === true || /^(true|1)$/i.test(leakEnv ?? ''))
+    options.leakSystemPrompt = true;
   return { help: false, options };
 }

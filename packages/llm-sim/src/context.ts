@@ -8,6 +8,8 @@ import type { StatsRecorder } from './stats';
 /** Everything a handler needs from the running simulator. */
 export interface SimContext {
   models: readonly string[];
+  /** Models that see images (names or `*` patterns); undefined: all of them. */
+  visionModels?: readonly string[] | undefined;
   /** Live settings; `configure` mutates this object. */
   settings: LatencyAndFaultSettings;
   scheduler: Scheduler;
@@ -51,10 +53,18 @@ export function directedError(sim: SimContext, status: number, model: string): n
   throw errorForStatus(status, { model });
 }
 
-/** A generation slot, or a 429 when the queue is full (as a saturated vLLM/OpenAI would answer). */
-export async function acquireSlot(sim: SimContext, model: string, signal: AbortSignal): Promise<Slot> {
+/**
+ * One generation slot per sequence of a request, each resolving at its admission; throws a 429
+ * at once when they do not fit in the queue (as a saturated vLLM/OpenAI would answer).
+ */
+export function acquireSlots(
+  sim: SimContext,
+  model: string,
+  count: number,
+  signal: AbortSignal,
+): Promise<Slot>[] {
   try {
-    return await sim.scheduler.acquire(signal);
+    return sim.scheduler.acquireMany(count, signal);
   } catch (err) {
     if (err instanceof QueueFullError) {
       sim.stats.queueRejected();

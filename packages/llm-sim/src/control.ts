@@ -27,7 +27,7 @@ const faultBody = z.strictObject({
   probability: z.number().min(0).max(1).optional(),
   retry_after: z.number().min(0).max(3600).optional(),
   retryAfter: z.number().min(0).max(3600).optional(),
-  path: z.enum(['chat', 'completions', 'embeddings']).optional(),
+  path: z.enum(['chat', 'completions', 'embeddings', 'transcriptions']).optional(),
 });
 
 const configBody = z.strictObject({
@@ -35,6 +35,7 @@ const configBody = z.strictObject({
   tokensPerSecond: z.number().min(0).optional(),
   capacity: z.number().int().min(1).optional(),
   maxQueue: z.number().int().min(0).optional(),
+  leakSystemPrompt: z.boolean().optional(),
   errorRate: z.number().min(0).max(1).optional(),
   rateLimitRate: z.number().min(0).max(1).optional(),
   timeoutRate: z.number().min(0).max(1).optional(),

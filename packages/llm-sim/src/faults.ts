@@ -1,7 +1,7 @@
 import { mulberry32, type Random } from './prng';
 
 /** Which endpoints a fault applies to. */
-export type FaultPath = 'chat' | 'completions' | 'embeddings';
+export type FaultPath = 'chat' | 'completions' | 'embeddings' | 'transcriptions';
 
 /** What an injected fault answers. `'timeout'` holds the request open until the client gives up. */
 export type FaultStatus = 429 | 500 | 502 | 503 | 'timeout';
@@ -21,7 +21,7 @@ export interface FaultRule {
   probability?: number;
   /** For 429: seconds sent in `retry-after` (and as ms in `retry-after-ms`). @defaultValue 1 */
   retryAfter?: number;
-  /** Only requests to this endpoint. @defaultValue undefined (chat, completions and embeddings) */
+  /** Only requests to this endpoint. @defaultValue undefined (every endpoint that faults apply to) */
   path?: FaultPath;
 }
 
@@ -62,8 +62,11 @@ export function checkFaultRule(rule: FaultRule): void {
   if (rule.retryAfter !== undefined && !(rule.retryAfter >= 0 && rule.retryAfter <= 3600)) {
     throw new RangeError('retryAfter must be between 0 and 3600 seconds');
   }
-  if (rule.path !== undefined && !['chat', 'completions', 'embeddings'].includes(rule.path)) {
-    throw new RangeError('path must be "chat", "completions" or "embeddings"');
+  if (
+    rule.path !== undefined &&
+    !['chat', 'completions', 'embeddings', 'transcriptions'].includes(rule.path)
+  ) {
+    throw new RangeError('path must be "chat", "completions", "embeddings" or "transcriptions"');
   }
 }
 

@@ -4,6 +4,7 @@
  * built on the official OpenAI SDK run unchanged against it.
  */
 
+export { hearToneSpeech, synthesizeSpeech } from './audio/tone-speech';
 export { parseDirectives, type SimDirectives, stripDirectives } from './directives';
 export { cosineSimilarity, DEFAULT_EMBEDDING_DIMENSIONS, embedText } from './embed';
 export type { FaultPath, FaultRule, FaultStatus } from './faults';
@@ -20,3 +21,6 @@ export { type AnswerInput, answerFor, QUOTE_LIMIT, type SimAnswer } from './resp
 export { type LlmSim, startLlmSim } from './server';
 export type { PathStats, SimStats, StatsPath } from './stats';
 export { countTokens, splitTokens } from './tokens';
+export { describeImageUrl } from './vision/describe';
+export { encodePng, pngDataUrl } from './vision/png-encode';
+export { modelSeesImages } from './vision/vision-gate';

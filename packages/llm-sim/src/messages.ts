@@ -37,6 +37,15 @@ export function messageImageCount(message: SimMessage): number {
   return images;
 }
 
+/** The `image_url.url` of each image part of a message, in order. */
+export function messageImageUrls(message: SimMessage): string[] {
+  const { content } = message;
+  if (content === undefined || content === null || typeof content === 'string') return [];
+  const urls: string[] = [];
+  for (const part of content) if (part.type === 'image_url') urls.push(part.image_url?.url ?? '');
+  return urls;
+}
+
 /** Simulated prompt tokens: per message ceil(chars/4) (at least 1) + 85 per image + 3 framing. */
 export function promptTokensFor(messages: readonly SimMessage[]): number {
   let total = 0;

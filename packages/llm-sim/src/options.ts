@@ -14,10 +14,18 @@ export interface LatencyAndFaultSettings extends FaultRates {
   ttftMs: number;
   /** Tokens per second generated per request; `0` (or `Infinity`) means instant. @defaultValue 100 */
   tokensPerSecond: number;
-  /** Requests generating at the same time; more wait in a FIFO queue. @defaultValue 16 */
+  /**
+   * Sequences generating at the same time (one per prompt and per `n` of a request, as vLLM's
+   * `max_num_seqs` counts); more wait in a FIFO queue. @defaultValue 16
+   */
   capacity: number;
-  /** Requests allowed to wait; beyond it requests get 429 `rate_limit_exceeded`. @defaultValue 1024 */
+  /** Sequences allowed to wait; a request beyond it gets 429 `rate_limit_exceeded`. @defaultValue 1024 */
   maxQueue: number;
+  /**
+   * Behave like a weak model that reveals its system prompt when asked (see `leak.ts`), so that
+   * leak defences can be tested against real leaks. @defaultValue false
+   */
+  leakSystemPrompt: boolean;
 }
 
 export interface LlmSimOptions {
@@ -27,16 +35,24 @@ export interface LlmSimOptions {
   host?: string;
   /** Model ids served by `/v1/models` and accepted by every endpoint. @defaultValue ['parley-sim-1'] */
   models?: string[];
+  /**
+   * Models that take image input in chat: names, or patterns where `*` matches anything
+   * (`['*-vision', 'parley-sim-1']`). Others answer 400 to an `image_url` part, like OpenAI's
+   * text-only models. @defaultValue undefined (every served model sees images)
+   */
+  visionModels?: string[];
   /** When set, requests must send `Authorization: Bearer <apiKey>`. @defaultValue undefined (no auth) */
   apiKey?: string;
   /** Milliseconds from admission to the first token. @defaultValue 200 */
   ttftMs?: number;
   /** Tokens per second per request; `0` or `Infinity` means instant. @defaultValue 100 */
   tokensPerSecond?: number;
-  /** Requests generating concurrently. @defaultValue 16 */
+  /** Sequences generating concurrently (prompts × n). @defaultValue 16 */
   capacity?: number;
-  /** Requests waiting for a slot before 429s start. @defaultValue 1024 */
+  /** Sequences waiting for a slot before 429s start. @defaultValue 1024 */
   maxQueue?: number;
+  /** Reveal the system prompt when asked, like a weak model (tests of leak defences). @defaultValue false */
+  leakSystemPrompt?: boolean;
   /** Probability (0..1) of answering 500, 502 or 503. @defaultValue 0 */
   errorRate?: number;
   /** Probability (0..1) of answering 429 with `retry-after`. @defaultValue 0 */
@@ -58,6 +74,7 @@ export const DEFAULT_SETTINGS: Readonly<LatencyAndFaultSettings> = {
   tokensPerSecond: 100,
   capacity: 16,
   maxQueue: 1024,
+  leakSystemPrompt: false,
   errorRate: 0,
   rateLimitRate: 0,
   timeoutRate: 0,
@@ -97,6 +114,10 @@ export function checkSettings(patch: Partial<LatencyAndFaultSettings>): Partial<
     check(isCount(patch.maxQueue), 'maxQueue must be an integer >= 0');
     out.maxQueue = patch.maxQueue;
   }
+  if (patch.leakSystemPrompt !== undefined) {
+    check(typeof patch.leakSystemPrompt === 'boolean', 'leakSystemPrompt must be a boolean');
+    out.leakSystemPrompt = patch.leakSystemPrompt;
+  }
   for (const key of ['errorRate', 'rateLimitRate', 'timeoutRate'] as const) {
     const value = patch[key];
     if (value === undefined) continue;
@@ -111,6 +132,7 @@ export interface ResolvedOptions {
   port: number;
   host: string;
   models: string[];
+  visionModels: string[] | undefined;
   apiKey: string | undefined;
   seed: number | undefined;
   embeddingDimensions: number;
@@ -132,6 +154,10 @@ export function resolveOptions(opts: LlmSimOptions): ResolvedOptions {
       embeddingDimensions <= MAX_EMBEDDING_DIMENSIONS,
     `embeddingDimensions must be an integer 1..${MAX_EMBEDDING_DIMENSIONS}`,
   );
+  check(
+    opts.visionModels === undefined || opts.visionModels.every((m) => m.trim() !== ''),
+    'visionModels must be non-empty names or patterns',
+  );
   check(opts.seed === undefined || Number.isInteger(opts.seed), 'seed must be an integer');
   check(opts.apiKey === undefined || opts.apiKey !== '', 'apiKey must not be empty');
   const settings = {
@@ -141,6 +167,7 @@ export function resolveOptions(opts: LlmSimOptions): ResolvedOptions {
       tokensPerSecond: opts.tokensPerSecond,
       capacity: opts.capacity,
       maxQueue: opts.maxQueue,
+      leakSystemPrompt: opts.leakSystemPrompt,
       errorRate: opts.errorRate,
       rateLimitRate: opts.rateLimitRate,
       timeoutRate: opts.timeoutRate,
@@ -150,6 +177,7 @@ export function resolveOptions(opts: LlmSimOptions): ResolvedOptions {
     port,
     host: opts.host ?? '127.0.0.1',
     models: [...new Set(models)],
+    visionModels: opts.visionModels,
     apiKey: opts.apiKey,
     seed: opts.seed,
     embeddingDimensions,

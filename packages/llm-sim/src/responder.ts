@@ -1,7 +1,9 @@
 import { parseDirectives, stripDirectives } from './directives';
 import { fillerText } from './filler';
-import { messageImageCount, messageText, promptTokensFor, type SimMessage } from './messages';
+import { asksForSystemPrompt, leakedAnswer, systemPromptOf } from './leak';
+import { messageImageUrls, messageText, promptTokensFor, type SimMessage } from './messages';
 import { splitTokens } from './tokens';
+import { describeImageUrl, imageList } from './vision/describe';
 
 /**
  * The simulated model: a tiny rule-based assistant whose answer is a pure function of the
@@ -15,6 +17,8 @@ export interface AnswerInput {
   messages: readonly SimMessage[];
   /** `max_tokens` / `max_completion_tokens`; the answer is cut to this many tokens. */
   maxTokens?: number | null;
+  /** Reveal the system prompt when the last user message asks for it (see `leak.ts`). */
+  leakSystemPrompt?: boolean;
 }
 
 export interface SimAnswer {
@@ -46,9 +50,13 @@ const GREETING = /^(?:hi|hello|hey)\b/i;
 export function answerFor(input: AnswerInput): SimAnswer {
   const { messages } = input;
   const prefix = personaPrefix(messages);
-  const requested = parseDirectives(lastUserText(messages)).tokens;
+  const lastText = lastUserText(messages);
+  const requested = parseDirectives(lastText).tokens;
   // The prefix counts towards `[[sim:tokens=N]]`, so the answer is exactly N tokens either way.
-  const full = requested === undefined ? prefix + replyText(messages) : fillerText(requested, prefix);
+  let full = requested === undefined ? prefix + replyText(messages) : fillerText(requested, prefix);
+  if (input.leakSystemPrompt === true && asksForSystemPrompt(lastText)) {
+    full = leakedAnswer(stripDirectives(lastText), systemPromptOf(messages));
+  }
   let tokens = splitTokens(full);
   let finishReason: SimAnswer['finishReason'] = 'stop';
   const max = input.maxTokens;
@@ -158,8 +166,10 @@ function replyText(messages: readonly SimMessage[]): string {
 
   if (GREETING.test(last) && last.split(/\s+/).length <= 4) return `Hello! How can I help you today?${tag}`;
 
-  const images = messageImageCount(lastMessage);
-  const imageNote = images === 0 ? '' : ` and sent ${images} image${images === 1 ? '' : 's'}`;
+  // What a vision model would see: each image described from its own bytes.
+  const seen = messageImageUrls(lastMessage).map(describeImageUrl);
+  if (seen.length > 0 && last.trim() === '') return `You sent ${imageList(seen)}.${tag}`;
+  const imageNote = seen.length === 0 ? '' : ` and sent ${imageList(seen)}`;
   return `You said: "${quote(last)}"${imageNote}.${tag}`;
 }
 

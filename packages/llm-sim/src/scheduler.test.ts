@@ -55,4 +55,21 @@ describe('Scheduler', () => {
     await waiting;
     expect(scheduler.inFlight).toBe(2);
   });
+
+  it('admits the sequences of one request one by one, and refuses a request whose waiters do not fit', async () => {
+    const scheduler = new Scheduler(2, 3);
+    const slots = scheduler.acquireMany(4, live());
+    expect([scheduler.inFlight, scheduler.queued]).toEqual([2, 2]);
+    // Two more would wait beside the two already waiting: 4 > maxQueue 3, refused as a whole.
+    expect(() => scheduler.acquireMany(2, live())).toThrow(QueueFullError);
+    expect(scheduler.queued).toBe(2);
+    // One more fits.
+    const last = scheduler.acquire(live());
+    expect(scheduler.queued).toBe(3);
+    (await slots[0])?.release();
+    await slots[2];
+    expect([scheduler.inFlight, scheduler.queued]).toEqual([2, 2]);
+    for (const slot of [slots[1], slots[2], slots[3], last]) (await slot)?.release();
+    expect([scheduler.inFlight, scheduler.queued]).toEqual([0, 0]);
+  });
 });

@@ -1,9 +1,11 @@
 import { RequestAbortedError } from './abort';
 
 /**
- * Admission control of a continuous-batching server: at most `capacity` requests generate at
+ * Admission control of a continuous-batching server: at most `capacity` sequences generate at
  * once, the rest wait in a FIFO queue of at most `maxQueue`, and a full queue is refused (the
- * caller answers 429). A waiter whose client disconnects leaves the queue at once.
+ * caller answers 429). A sequence is one answer being generated: a request with several prompts
+ * or `n` choices brings several, as on vLLM, whose `max_num_seqs` counts sequences, not HTTP
+ * requests. A waiter whose client disconnects leaves the queue at once.
  */
 
 /** A held generation slot. `release` is idempotent. */
@@ -34,12 +36,12 @@ export class Scheduler {
     private maxQueue: number,
   ) {}
 
-  /** Requests holding a slot. */
+  /** Sequences holding a slot. */
   get inFlight(): number {
     return this.running;
   }
 
-  /** Requests waiting for a slot. */
+  /** Sequences waiting for a slot. */
   get queued(): number {
     return this.waiting.size;
   }
@@ -65,9 +67,30 @@ export class Scheduler {
    * {@link RequestAbortedError} when `signal` aborts first.
    */
   acquire(signal: AbortSignal): Promise<Slot> {
+    try {
+      return this.acquireMany(1, signal)[0] as Promise<Slot>;
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  /**
+   * One slot per sequence of a request (prompts × n), each admitted on its own, in FIFO order, as
+   * slots free up: a short answer's slot goes to the next sequence while a long one still runs.
+   * Throws {@link QueueFullError} at once when the sequences that must wait do not all fit in the
+   * queue, so that a request is never half admitted. Each promise rejects with
+   * {@link RequestAbortedError} when `signal` aborts before its admission.
+   */
+  acquireMany(count: number, signal: AbortSignal): Promise<Slot>[] {
+    const free = this.waiting.size === 0 ? Math.max(0, this.capacity - this.running) : 0;
+    const mustWait = Math.max(0, count - free);
+    if (mustWait > 0 && this.waiting.size + mustWait > this.maxQueue) throw new QueueFullError(this.maxQueue);
+    return Array.from({ length: count }, () => this.enqueue(signal));
+  }
+
+  private enqueue(signal: AbortSignal): Promise<Slot> {
     if (signal.aborted) return Promise.reject(new RequestAbortedError());
     if (this.waiting.size === 0 && this.running < this.capacity) return Promise.resolve(this.take());
-    if (this.waiting.size >= this.maxQueue) return Promise.reject(new QueueFullError(this.maxQueue));
     return new Promise<Slot>((resolve, reject) => {
       const waiter: Waiter = {
         admit: () => {

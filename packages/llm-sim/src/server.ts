@@ -1,6 +1,8 @@
+import { setMaxListeners } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { RequestAbortedError } from './abort';
+import { handleTranscriptions, TRANSCRIPTIONS_PATH } from './audio/transcriptions';
 import { checkApiKey } from './auth';
 import { handleChatCompletions } from './chat-completions';
 import { handleCompletions } from './completions';
@@ -15,6 +17,7 @@ import { handleGetModel, handleListModels } from './models';
 import { checkSettings, type LatencyAndFaultSettings, type LlmSimOptions, resolveOptions } from './options';
 import { Scheduler } from './scheduler';
 import { type SimStats, type StatsPath, StatsRecorder } from './stats';
+import { checkImageInputs } from './vision/vision-gate';
 
 /** A running simulator. */
 export interface LlmSim {
@@ -37,6 +40,7 @@ function statsPathOf(path: string): StatsPath {
   if (path === '/v1/chat/completions') return 'chat';
   if (path === '/v1/completions') return 'completions';
   if (path === '/v1/embeddings') return 'embeddings';
+  if (path === TRANSCRIPTIONS_PATH) return 'transcriptions';
   if (path === '/v1/models' || path.startsWith('/v1/models/')) return 'models';
   return 'other';
 }
@@ -45,7 +49,11 @@ function statsPathOf(path: string): StatsPath {
 async function dispatchApi(sim: SimContext, call: Call): Promise<void> {
   const method = call.req.method ?? 'GET';
   const { path } = call;
-  if (method === 'POST' && path === '/v1/chat/completions') return handleChatCompletions(sim, call);
+  if (method === 'POST' && path === '/v1/chat/completions') {
+    checkImageInputs(sim, call.body);
+    return handleChatCompletions(sim, call);
+  }
+  if (method === 'POST' && path === TRANSCRIPTIONS_PATH) return handleTranscriptions(sim, call);
   if (method === 'POST' && path === '/v1/completions') return handleCompletions(sim, call);
   if (method === 'POST' && path === '/v1/embeddings') return handleEmbeddings(sim, call);
   if (method === 'GET' && path === '/v1/models') return handleListModels(sim, call);
@@ -62,6 +70,7 @@ export async function startLlmSim(opts: LlmSimOptions = {}): Promise<LlmSim> {
   const settings: LatencyAndFaultSettings = { ...resolved.settings };
   const sim: SimContext = {
     models: resolved.models,
+    visionModels: resolved.visionModels,
     settings,
     scheduler: new Scheduler(settings.capacity, settings.maxQueue),
     faults: new FaultInjector(resolved.seed),
@@ -93,6 +102,8 @@ export async function startLlmSim(opts: LlmSimOptions = {}): Promise<LlmSim> {
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const controller = new AbortController();
+    // Every sequence of a batched request (prompts × n) waits on this signal: no leak warning.
+    setMaxListeners(0, controller.signal);
     active.add(controller);
     const path = (req.url ?? '/').split('?')[0]?.replace(/\/+$/, '') || '/';
     const isApi = path === '/v1' || path.startsWith('/v1/');
@@ -117,7 +128,8 @@ export async function startLlmSim(opts: LlmSimOptions = {}): Promise<LlmSim> {
     };
     try {
       if (isApi) checkApiKey(req, resolved.apiKey);
-      if (req.method === 'POST') call.body = await readJsonBody(req);
+      // Transcriptions take a multipart form, which their handler reads itself.
+      if (req.method === 'POST' && path !== TRANSCRIPTIONS_PATH) call.body = await readJsonBody(req);
       if (isApi) await dispatchApi(sim, call);
       else if (path.startsWith('/_sim/')) handleControl(sim, control, call);
       else if (req.method === 'GET' && path === '/health') sendJson(call, 200, { status: 'ok' });

@@ -1,5 +1,5 @@
 /** Endpoint groups counted separately in {@link SimStats.byPath}. */
-export type StatsPath = 'chat' | 'completions' | 'embeddings' | 'models' | 'other';
+export type StatsPath = 'chat' | 'completions' | 'embeddings' | 'transcriptions' | 'models' | 'other';
 
 export interface PathStats {
   requests: number;
@@ -18,13 +18,13 @@ export interface SimStats {
   errors: number;
   /** Requests whose client disconnected before the answer was complete. */
   aborted: number;
-  /** Requests holding a generation slot now. */
+  /** Sequences (one per prompt and per `n` of a request) holding a generation slot now. */
   inFlight: number;
-  /** Requests waiting for a slot now. */
+  /** Sequences waiting for a slot now. */
   queued: number;
   /** Highest `inFlight` seen. */
   maxInFlightSeen: number;
-  /** Requests refused because the queue was full. */
+  /** Requests refused because their sequences did not fit in the queue. */
   rejected: number;
   /** Faults served: injected rules, random rates and `[[sim:error=…]]` directives. */
   errorsInjected: number;
@@ -53,6 +53,7 @@ export function emptyCounters(): Counters {
       chat: emptyPath(),
       completions: emptyPath(),
       embeddings: emptyPath(),
+      transcriptions: emptyPath(),
       models: emptyPath(),
       other: emptyPath(),
     },

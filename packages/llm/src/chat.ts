@@ -1,4 +1,5 @@
 import type OpenAI from 'openai';
+import { streamChat, type TextObserver } from './chat-stream';
 import { classifyLlmError, type LlmOutcome } from './errors';
 
 export interface ChatMessage {
@@ -17,6 +18,19 @@ export interface ChatResult {
   finishReason: string;
   promptTokens: number;
   completionTokens: number;
+  /**
+   * Present when the answer came from a batched `/v1/completions` request. The tokens above are
+   * then this answer's share of the batch's usage.
+   */
+  batch?: {
+    /** Prompts in that request. */
+    prompts: number;
+    /**
+     * Completion tokens of the batch's longest answer: the request lasted as long as that one
+     * took to generate, so this, not the answer's own length, explains its latency.
+     */
+    longestCompletionTokens: number;
+  };
 }
 
 export type ChatObserver = (event: {
@@ -33,10 +47,16 @@ export async function completeChat(
   params: ChatParams,
   messages: ChatMessage[],
   observe?: ChatObserver,
+  onText?: TextObserver,
 ): Promise<ChatResult> {
   const started = performance.now();
   const seconds = () => (performance.now() - started) / 1000;
   try {
+    if (onText) {
+      const streamed = await streamChat(client, params, messages, onText);
+      observe?.({ model: params.model, outcome: 'ok', seconds: seconds(), ...streamed });
+      return streamed;
+    }
     const completion = await client.chat.completions.create({
       model: params.model,
       messages,

@@ -1,4 +1,5 @@
 export { type ChatMessage, type ChatObserver, type ChatParams, type ChatResult, completeChat } from './chat';
+export { streamChat, type TextObserver } from './chat-stream';
 export { createLlmClient, type LlmClientOptions } from './client';
 export {
   type AdaptiveLimiter,
@@ -8,11 +9,25 @@ export {
   LimiterQueueFullError,
 } from './efficiency/adaptive-limiter';
 export {
+  CHAT_TEMPLATE_NAMES,
+  type ChatTemplate,
+  type ChatTemplateName,
+  chatTemplate,
+} from './efficiency/chat-template';
+export {
   createEmbeddingBatcher,
   type EmbeddingBatcher,
   EmbeddingBatcherClosedError,
   type EmbeddingBatcherOptions,
 } from './efficiency/embedding-batcher';
+export {
+  createPromptBatcher,
+  type PromptBatcher,
+  PromptBatcherClosedError,
+  type PromptBatcherOptions,
+  type PromptBatchParams,
+} from './efficiency/prompt-batcher';
+export { splitProportionally } from './efficiency/proportional-split';
 export {
   createSingleFlight,
   type SingleFlight,

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { ChatMessage, ChatResult } from '../chat';
+import type { TextObserver } from '../chat-stream';
 import type { PromptBatcherOptions } from '../efficiency/prompt-batcher';
 import type { LlmOutcome } from '../errors';
 import type { BreakerState } from './breaker';
@@ -126,7 +127,11 @@ export interface ResilientLlm {
    * for a bad request (400, 422, …), and {@link AllBackendsFailedError} when no backend answered.
    */
   complete(
-    params: { temperature: number; maxTokens: number },
+    /**
+     * `onText` streams the answer (text so far, per chunk); a fallback backend starts over, and
+     * a batched backend (`/v1/completions`) does not stream.
+     */
+    params: { temperature: number; maxTokens: number; onText?: TextObserver },
     messages: ChatMessage[],
   ): Promise<ChatResult & { backend: string; model: string }>;
   /** Current state of every backend, read from Redis. */

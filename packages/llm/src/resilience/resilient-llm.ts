@@ -168,6 +168,7 @@ export function createResilientLlm(opts: ResilientLlmOptions): ResilientLlm {
                   { model, temperature: params.temperature, maxTokens: params.maxTokens },
                   messages,
                   observerFor(name),
+                  params.onText,
                 );
           const result = limiter ? await limiter.run(call, chatCallJudgement) : await call();
           if (trialToken) {

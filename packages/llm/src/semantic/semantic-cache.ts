@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { normalizePrompt } from '../response-cache';
+import { contentWordsOf } from './content-words';
 import { type CacheScope, entryId, type SemanticScopeKeys, scopeHash, semanticScopeKeys } from './keys';
 import { numbersOf } from './numbers';
 import { FETCH_SCRIPT, STORE_SCRIPT, SYNC_SCRIPT } from './scripts';
@@ -40,8 +41,9 @@ export interface SemanticCacheOptions {
 
 export interface SemanticCache {
   /**
-   * The stored answer of the most similar prompt of the same scope, when the similarity reaches
-   * the threshold. A hit is a claim: the prompts are similar, not necessarily the same question.
+   * The stored answer of the most similar prompt of the same scope whose numbers and content
+   * words (in order) are the query's, when the similarity reaches the threshold: prompts that
+   * differ by more than fillers ("hey", "please", "can you tell me") never hit, however similar.
    * Rejects when `embed` or Redis fails; callers should then go on as on a miss.
    */
   lookup(scope: CacheScope, prompt: string): Promise<SemanticLookup>;
@@ -63,8 +65,8 @@ interface ScopeSnapshot {
   /** The version token last read from Redis; undefined before the first sync. */
   version: string | undefined;
   checkedAt: number;
-  /** Entry id → its unit vector and the numbers of its prompt (see `numbersOf`). */
-  vectors: Map<string, { vector: Float32Array; numbers: string }>;
+  /** Entry id → its unit vector and what a hit must share with its prompt (see `questionOf`). */
+  vectors: Map<string, { vector: Float32Array; question: string }>;
   syncing: Promise<void> | undefined;
 }
 
@@ -96,7 +98,8 @@ function checkScope(scope: CacheScope): void {
 
 /**
  * A semantic answer cache in front of an LLM, for context-free prompts: a new prompt whose
- * embedding is close enough to a stored prompt of the same scope gets that prompt's answer.
+ * embedding is close enough to a stored prompt of the same scope, with the same numbers and
+ * content words, gets that prompt's answer.
  * Meant to sit behind the exact cache (`createResponseCache`). Similarity is brute-force cosine
  * over the scope's vectors, held in process and synced from Redis lazily; this is fine up to some
  * thousands of entries per scope. Beyond that the scale-out path is a vector index in Redis
@@ -198,7 +201,7 @@ export function createSemanticCache(redis: Redis, options: SemanticCacheOptions)
           if (entry) {
             snap.vectors.set(id, {
               vector: vectorFromBase64(entry.vector),
-              numbers: numbersOf(normalizePrompt(entry.prompt)),
+              question: questionOf(normalizePrompt(entry.prompt)),
             });
           }
         });
@@ -240,16 +243,16 @@ export function createSemanticCache(redis: Redis, options: SemanticCacheOptions)
   async function classify(
     snap: ScopeSnapshot,
     query: Float32Array,
-    queryNumbers: string,
+    queryQuestion: string,
   ): Promise<{ result: SemanticLookup; similarity: number }> {
     let best = 0;
     const candidates: Array<{ id: string; similarity: number }> = [];
-    for (const [id, { vector, numbers }] of snap.vectors) {
+    for (const [id, { vector, question }] of snap.vectors) {
       if (vector.length !== query.length) continue; // another embedding model; see the README
       const similarity = dot(query, vector);
       if (similarity >= nearMissFloor) {
-        // Other numbers, another question however similar the words: not even a near miss.
-        if (numbers === queryNumbers) candidates.push({ id, similarity });
+        // Other numbers or content words, another question however similar: not even a near miss.
+        if (question === queryQuestion) candidates.push({ id, similarity });
       } else if (similarity > best) best = similarity;
     }
     candidates.sort((a, b) => b.similarity - a.similarity);
@@ -276,7 +279,7 @@ export function createSemanticCache(redis: Redis, options: SemanticCacheOptions)
         return { kind: 'miss' };
       }
       const [query, snap] = await Promise.all([embedShared(text), fresh(scopeHash(scope))]);
-      const { result, similarity } = await classify(snap, query, numbersOf(text));
+      const { result, similarity } = await classify(snap, query, questionOf(text));
       report({ kind: result.kind, similarity });
       return result;
     },
@@ -303,9 +306,19 @@ export function createSemanticCache(redis: Redis, options: SemanticCacheOptions)
         randomBytes(8).toString('hex'),
       );
       // This process sees its own entry at once; other pods at their next sync.
-      snapshots.get(hash)?.vectors.set(id, { vector, numbers: numbersOf(text) });
+      snapshots.get(hash)?.vectors.set(id, { vector, question: questionOf(text) });
     },
   };
+}
+
+/**
+ * What a query and a stored prompt must have in common, beyond their similarity, for a hit: the
+ * same numbers and the same content words in the same order. Embeddings score a question with a
+ * word added, dropped or swapped as high as a paraphrase, so these guards, not the threshold,
+ * keep other questions out; the threshold then only judges wordings of the same words.
+ */
+function questionOf(normalizedPrompt: string): string {
+  return `${numbersOf(normalizedPrompt)}\n${contentWordsOf(normalizedPrompt)}`;
 }
 
 function parseEntry(json: string): StoredEntry | undefined {
