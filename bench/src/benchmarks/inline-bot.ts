@@ -146,7 +146,7 @@ export async function runInlineBot(ctx: BenchContext): Promise<BenchmarkResult> 
     if (inline.neverFailed)
       notes.push('The inline bot passed every step: its sustained rate is a lower bound.');
     notes.push(
-      `Most LLM calls in flight at the simulator: inline bot ${inline.maxLlmInFlight}, Parley ${parley.maxLlmInFlight}${parleyStatic ? `, Parley with the adaptive limiter off ${parleyStatic.maxLlmInFlight}` : ''}. Parley runs with its defaults, including the adaptive LLM concurrency limiter (LLM_ADAPTIVE_CONCURRENCY=true, starting at LLM_CONCURRENCY_INITIAL=8). When Parley fails a step while the simulator saw few calls in flight, its replies waited in the worker's limiter, not in the LLM; the sustained rate then varies from run to run with how fast the limiter grew.`,
+      `Most LLM calls in flight at the simulator: inline bot ${inline.maxLlmInFlight}, Parley ${parley.maxLlmInFlight}${parleyStatic ? `, Parley with the adaptive limiter off ${parleyStatic.maxLlmInFlight}` : ''}. Parley runs with its defaults, including the adaptive LLM concurrency limiter (LLM_ADAPTIVE_CONCURRENCY=true, starting at LLM_CONCURRENCY_INITIAL=32). When Parley fails a step while the simulator saw few calls in flight, its replies waited in the worker's limiter, not in the LLM; the sustained rate then varies from run to run with how fast the limiter grew.`,
     );
     if (parleyStatic) {
       notes.push(
