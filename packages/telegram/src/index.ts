@@ -2,6 +2,15 @@ export { createTelegramApi, type TelegramApiOptions, type TelegramCallObserver }
 export { loadBotInfo } from './bot-info';
 export { classifyTelegramError, type TelegramFailure } from './errors';
 export {
+  type FormattedPart,
+  type FormattedText,
+  formatForTelegram,
+  MESSAGE_LIMIT,
+  markdownToEntities,
+  plainParts,
+  splitFormatted,
+} from './format';
+export {
   createOutboundLimiter,
   type OutboundChatId,
   type OutboundLimiter,

@@ -1,5 +1,6 @@
 import { type CacheKeyParts, type CacheScope, cacheKeyHash, classifyLlmError } from '@parley/llm';
 import { bookTokens, recordCacheOwner } from './book-tokens';
+import { type DraftStream, startDraftStream } from './draft-stream';
 import { RetryLaterError } from './errors';
 import {
   effectiveSystemPrompt,
@@ -14,11 +15,20 @@ import { texts } from './texts';
 import { keepTyping } from './typing';
 import type { ParleyContext } from './update-scope';
 
+export interface AnswerOptions {
+  /** Shown before the answer (a voice note's transcript), never part of the remembered turn. */
+  prefix?: string;
+}
+
 /**
  * A private-chat text message: answer it with the LLM, in the context of the conversation.
  * Messages sent in quick succession arrive here together (scope.batchTexts) and get one answer.
  */
-export async function answerWithLlm(ctx: ParleyContext, messageText: string): Promise<void> {
+export async function answerWithLlm(
+  ctx: ParleyContext,
+  messageText: string,
+  opts: AnswerOptions = {},
+): Promise<void> {
   const { deps, job } = ctx.scope;
   const text = ctx.scope.batchTexts?.join('\n') ?? messageText;
   const chatId = ctx.chat?.id ?? 0;
@@ -28,10 +38,14 @@ export async function answerWithLlm(ctx: ParleyContext, messageText: string): Pr
     'answered',
     async () => {
       const stopTyping = keepTyping(deps.api, chatId);
+      const drafts = draftsFor(ctx, opts.prefix);
       try {
-        return await decideAnswer(ctx, text, historyKey);
+        const decision = await decideAnswer(ctx, text, historyKey, drafts);
+        return opts.prefix ? { ...decision, answer: opts.prefix + decision.answer } : decision;
       } finally {
         stopTyping();
+        // No draft may arrive after the final message: it would show the answer twice.
+        await drafts?.stop();
       }
     },
     // A fallback apology or a refusal is not part of the conversation the model should see next time.
@@ -40,12 +54,43 @@ export async function answerWithLlm(ctx: ParleyContext, messageText: string): Pr
         ? []
         : [
             { role: 'user', content: text },
-            { role: 'assistant', content: decision.answer },
+            { role: 'assistant', content: withoutPrefix(decision.answer, opts.prefix) },
           ],
   );
 }
 
-async function decideAnswer(ctx: ParleyContext, text: string, historyKey: string): Promise<Decision> {
+const withoutPrefix = (answer: string, prefix: string | undefined) =>
+  prefix && answer.startsWith(prefix) ? answer.slice(prefix.length) : answer;
+
+/**
+ * Drafts for a private chat when streaming is on; groups cannot show drafts. Only a fresh LLM
+ * call streams: a cached answer is sent at once as the final message.
+ */
+function draftsFor(ctx: ParleyContext, prefix = ''): DraftStream | undefined {
+  const { deps, job } = ctx.scope;
+  const streaming = deps.config.streaming;
+  if (!streaming.enabled || ctx.chat?.type !== 'private') return undefined;
+  return startDraftStream({
+    api: deps.api,
+    chatId: ctx.chat.id,
+    // Non-zero and distinct per answer, within Telegram's 32-bit integers.
+    draftId: (ctx.update.update_id % 2_000_000_000) + 1,
+    intervalMs: streaming.draftIntervalMs,
+    prefix,
+    ...(deps.guard.canary ? { canary: deps.guard.canary } : {}),
+    onFirstDraft: () => {
+      deps.metrics.updateToFirstText.observe(Math.max(0, Date.now() - job.receivedAt) / 1000);
+      ctx.scope.firstTextShown = true;
+    },
+  });
+}
+
+async function decideAnswer(
+  ctx: ParleyContext,
+  text: string,
+  historyKey: string,
+  drafts?: DraftStream,
+): Promise<Decision> {
   const { deps } = ctx.scope;
   const { llm: settings, cache: cacheSettings, guard } = deps.config;
   // Checked before anything else: a refused input costs no cache lookup and no LLM call.
@@ -84,7 +129,17 @@ async function decideAnswer(ctx: ParleyContext, text: string, historyKey: string
   try {
     const complete = () =>
       booking.call(() =>
-        deps.llm.complete({ temperature: settings.temperature, maxTokens: settings.maxTokens }, messages),
+        deps.llm.complete(
+          {
+            temperature: settings.temperature,
+            maxTokens: settings.maxTokens,
+            // Drafts show what the user will get: masked values restored by the same policy.
+            ...(drafts
+              ? { onText: (t: string) => drafts.update(restoreAnswer(t, map, guard.piiRestore)) }
+              : {}),
+          },
+          messages,
+        ),
       );
     // Identical context-free prompts in flight (a popular question asked by many at once) share
     // one LLM call, across pods. Prompts with history never match each other.

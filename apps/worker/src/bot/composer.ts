@@ -1,9 +1,12 @@
 import { Composer } from 'grammy';
 import { accessGate } from './access-gate';
 import { adminCommands } from './admin-commands';
+import { answerPhoto, imageOf } from './answer-photo';
+import { answerVoice, showTranscript } from './answer-voice';
 import { answerWithLlm } from './answer-with-llm';
 import { replyOnce } from './reply-once';
 import { texts } from './texts';
+import { transcriptKey } from './transcripts';
 import type { ParleyContext } from './update-scope';
 import { userCommands } from './user-commands';
 
@@ -30,10 +33,17 @@ export function createBotComposer(): Composer<ParleyContext> {
     replyOnce(ctx, 'command', async () => {
       const { deps, job } = ctx.scope;
       await deps.history.clear(deps.keys.history(job.botId, ctx.chat.id));
+      await deps.redis.del(transcriptKey(deps, ctx.chat.id));
       return { answer: texts.reset, kind: 'command' };
     }),
   );
 
+  privateChat.command('transcript', showTranscript);
   privateChat.on('message:text', (ctx) => answerWithLlm(ctx, ctx.msg.text));
+  privateChat.on(['message:voice', 'message:audio'], answerVoice);
+  // Photos and image documents (other documents fall through as ignored).
+  privateChat.on(['message:photo', 'message:document'], (ctx, next) =>
+    imageOf(ctx) ? answerPhoto(ctx) : next(),
+  );
   return bot;
 }

@@ -1,5 +1,5 @@
 import type { SentPart } from '@parley/conversation';
-import { classifyTelegramError, sendTextSafely, splitText } from '@parley/telegram';
+import { classifyTelegramError, formatForTelegram, sendTextSafely } from '@parley/telegram';
 import { UnrecoverableError } from 'bullmq';
 import { RetryLaterError } from './errors';
 import { findUnrecordedSend } from './find-unrecorded-send';
@@ -26,7 +26,11 @@ export async function deliverReply(
   const chatId = ctx.chat?.id;
   if (chatId === undefined) throw new UnrecoverableError('update has no chat to reply to');
   const sentKey = deps.keys.sentMessages(job.botId, chatId);
-  const parts = splitText(answer);
+  // LLM Markdown becomes text plus entities, cut at 4096 without breaking an entity. The cut is a
+  // pure function of the recorded answer, so a resumed attempt finds the same parts by index.
+  const parts = formatForTelegram(answer);
+  // Nothing left after formatting (blanks only): send as written, so Telegram's 400 surfaces.
+  if (parts.length === 0) parts.push({ text: answer, entities: [], sourceOffset: 0 });
   let start = alreadySent;
   if (resumed && start < parts.length) {
     const afterId = ctx.scope.afterMessageId ?? ctx.msg?.message_id ?? 0;
@@ -47,12 +51,14 @@ export async function deliverReply(
   }
   let lastPart: SentPart | undefined;
   for (let i = start; i < parts.length; i++) {
-    const text = parts[i] ?? '';
+    const part = parts[i] ?? { text: '', entities: [] };
     let messageId: number;
     try {
-      // Plain text for now: LLM output is not valid Telegram markup. sendTextSafely falls back to
-      // plain text on a parse error, so a formatting problem can never lose a reply.
-      const [id] = await sendTextSafely(deps.api, chatId, text);
+      // Entities rather than parse_mode: nothing to escape. Should Telegram still refuse them
+      // (400 "can't parse entities"), sendTextSafely resends the part as plain text, so a
+      // formatting problem can never lose a reply.
+      const entities = part.entities.length > 0 ? { entities: part.entities } : {};
+      const [id] = await sendTextSafely(deps.api, chatId, part.text, entities);
       if (id === undefined) throw new Error('Telegram returned no message id');
       messageId = id;
     } catch (err) {
@@ -60,7 +66,7 @@ export async function deliverReply(
     }
     const sinceReceived = Math.max(0, Date.now() - job.receivedAt) / 1000;
     // First text the user can read vs. the whole answer delivered (they differ for split replies).
-    if (i === 0) deps.metrics.updateToFirstText.observe(sinceReceived);
+    if (i === 0 && !ctx.scope.firstTextShown) deps.metrics.updateToFirstText.observe(sinceReceived);
     if (i === parts.length - 1) deps.metrics.updateToReply.observe(sinceReceived);
     if (i === parts.length - 1) lastPart = { sentCount: i + 1, messageId, sentKey };
     else await deps.ledger.markPartSent(ledgerKey, i + 1, messageId, sentKey);

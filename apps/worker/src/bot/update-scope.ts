@@ -33,6 +33,8 @@ export interface UpdateScope {
   ledger?: LedgerEntry;
   /** The conversation's recent turns, when the lane read them together with the inbox. */
   history?: Turn[];
+  /** Set when a streamed draft already showed text: time to first text was observed then. */
+  firstTextShown?: boolean;
 }
 
 /** grammY's context plus the job it came from; handlers read `ctx.scope`. */

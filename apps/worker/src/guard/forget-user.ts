@@ -19,6 +19,8 @@ export async function forgetUser(deps: WorkerDeps, userId: number): Promise<Eras
   const historyKey = keys.history(config.botId, userId);
   const historyTurns = await redis.llen(historyKey);
   await redis.del(historyKey);
+  // The last voice note's transcript (see bot/transcripts.ts) is the user's words too.
+  await redis.del(`${historyKey}:transcript`);
 
   const owned = guard.cacheOwnedKey(userId);
   const hashes = await redis.smembers(owned);
