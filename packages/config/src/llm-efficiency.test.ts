@@ -47,13 +47,21 @@ describe('worker config: LLM batching and adaptive concurrency', () => {
     expect(problems.find((p) => p.startsWith('LLM_CHAT_TEMPLATE'))).toMatch(/must be chatml or llama3/);
   });
 
-  it('turns the adaptive limiter on by default, and can turn it off', () => {
-    expect(loadWorkerConfig(base).llmConcurrency).toEqual({ initial: 32, max: 256, tolerance: 1.5 });
-    expect(loadWorkerConfig({ ...base, LLM_ADAPTIVE_CONCURRENCY: 'false' }).llmConcurrency).toBeUndefined();
+  it('leaves the adaptive limiter off by default, and can turn it on', () => {
+    expect(loadWorkerConfig(base).llmConcurrency).toBeUndefined();
+    expect(loadWorkerConfig({ ...base, LLM_ADAPTIVE_CONCURRENCY: 'true' }).llmConcurrency).toEqual({
+      initial: 32,
+      max: 256,
+      tolerance: 1.5,
+    });
   });
 
   it('passes the tolerance to the adaptive limiter', () => {
-    const config = loadWorkerConfig({ ...base, LLM_CONCURRENCY_TOLERANCE: '2' });
+    const config = loadWorkerConfig({
+      ...base,
+      LLM_ADAPTIVE_CONCURRENCY: 'true',
+      LLM_CONCURRENCY_TOLERANCE: '2',
+    });
     expect(config.llmConcurrency).toEqual({ initial: 32, max: 256, tolerance: 2 });
     expect(problemsOf({ LLM_CONCURRENCY_TOLERANCE: '1' })[0]).toMatch(
       /^LLM_CONCURRENCY_TOLERANCE must be a number/,

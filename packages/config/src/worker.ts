@@ -48,9 +48,10 @@ const workerEnvSchema = z
       min: 1_000,
       max: 600_000,
     }).default(30_000),
-    // On by default: it judges each call against the no-load latency of answers of its length,
-    // and in the inline-bot benchmark it reaches the load the simulator can take.
-    LLM_ADAPTIVE_CONCURRENCY: envBoolean('must be true or false').default(true),
+    // Off by default: in the inline-bot benchmark (simulator capacity 512) it held Parley at about
+    // 90 calls in flight and 90 msg/s, against 256 in flight and 240 msg/s without it, same run
+    // conditions. Turn it on for a backend whose capacity is unknown or shared with others.
+    LLM_ADAPTIVE_CONCURRENCY: envBoolean('must be true or false').default(false),
     // 32, WORKER_CONCURRENCY's default: a fresh pod sends what it would without the limiter until
     // the backend shows a queue. From 8, slow start made the first second's messages wait.
     LLM_CONCURRENCY_INITIAL: envInt('must be an integer between 1 and 10000', {
