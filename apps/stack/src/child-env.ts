@@ -33,6 +33,8 @@ export function sharedChildEnv(input: ChildEnvInput): Record<string, string> {
   if (llm.baseUrl) env.OPENAI_BASE_URL = llm.baseUrl;
   if (llm.model) env.LLM_MODEL = llm.model;
   if (llm.kind !== 'simulator' && llm.apiKey) env.OPENAI_API_KEY = llm.apiKey;
+  // The simulator's models all take image input, so photos sent in the chat page get an answer.
+  if (llm.kind === 'simulator' && env.LLM_VISION_MODELS === undefined) env.LLM_VISION_MODELS = '*';
   return env;
 }
 
