@@ -12,6 +12,7 @@ export const texts = {
       '/reset – forget our conversation and start over',
       '/usage – what you have used and what is left',
       '/forget – erase everything I keep about you',
+      '/transcript – show what I heard in your last voice note',
       '/help – show this message',
     ].join('\n'),
   reset: 'Done. I have forgotten our conversation; the next message starts a new one.',
