@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { WorkerConfig } from '@parley/config';
 import { type CacheScope, createEmbeddingBatcher, createLlmClient } from '@parley/llm';
 import { createCommandConnection, freePort, type LocalRedis, type Redis } from '@parley/redis';
-import { type Calibration, calibrateThreshold } from '../cache/calibrate';
+import { type Calibration, calibrateThreshold, SHADOW_THRESHOLD } from '../cache/calibrate';
 import { type ReplayStats, replayTrace } from '../cache/replay';
 import { createWorkerCache, workerConfigFor } from '../cache/worker-cache';
 import type { BenchContext } from '../context';
@@ -23,7 +23,7 @@ import { compare, failed } from './common';
 const ID = 'cache';
 const TITLE = 'cache (hit ratio vs oracle)';
 const DESCRIPTION =
-  "A synthetic trace (simulated users drawn from up to 1,000,000 ids, interleaved multi-turn conversations; opening questions drawn from a vocabulary of intents by a Zipf law, s = 1.1, each in one of 3–7 wordings with noise in casing, spacing and punctuation; follow-ups that depend on the conversation) is replayed in order through the worker's own cache path: only a turn with no history is looked up, exact cache first, then the semantic cache; a miss calls the \"LLM\" (the intent's canonical answer, whose tokens are counted) through single-flight and stores the answer in both caches. Real Redis, real embeddings from the simulator's `/v1/embeddings` through the openai SDK, batched as in the worker; 32 messages in flight (WORKER_CONCURRENCY), one user's messages in order. The semantic threshold is tuned with `tuneThreshold` (no wrong hit allowed) on a held-out trace of another seed. Every served answer is checked against the message's ground truth: a hit for a follow-up, or with another intent's answer, is a cross-context hit. The same trace then runs through the exact cache alone (the worker's default, semantic cache off) for reference. Baseline: the oracle hit ratio (a hit is possible only for a context-free message whose intent was answered before). Target: exact + semantic cache ≥ 0.9 × the oracle with 0 cross-context hits.";
+  'A synthetic trace (simulated users drawn from up to 1,000,000 ids, interleaved multi-turn conversations; opening questions drawn from a vocabulary of intents by a Zipf law, s = 1.1, each in one of 3–7 wordings with noise in casing, spacing and punctuation; follow-ups that depend on the conversation) is replayed in order through the worker\'s own cache path: only a turn with no history is looked up, exact cache first, then the semantic cache; a miss calls the "LLM" (the intent\'s canonical answer, whose tokens are counted) through single-flight and stores the answer in both caches. Real Redis, real embeddings from the simulator\'s `/v1/embeddings` through the openai SDK, batched as in the worker; 32 messages in flight (WORKER_CONCURRENCY), one user\'s messages in order. A semantic hit needs the numbers and content words of the stored prompt, in order (only fillers such as "hey", "please" or "can you tell me", articles, "be"/"do" and intensifiers may differ), and a similarity at or above the threshold tuned with `tuneThreshold` (no wrong hit allowed) on a held-out trace of another seed. Every served answer is checked against the message\'s ground truth: a hit for a follow-up, or with another intent\'s answer, is a cross-context hit. The same trace then runs through the exact cache alone (the worker\'s default, semantic cache off) for reference. Baseline: the oracle hit ratio (a hit is possible only for a context-free message whose intent was answered before). Target: exact + semantic cache ≥ 0.9 × the oracle with 0 cross-context hits.';
 
 interface Sizes {
   trace: TraceOptions;
@@ -227,6 +227,13 @@ function report(
   const tokensWithout = run.tokensSpent + run.tokensSaved;
   const lookups = [...run.lookupMs];
 
+  const maxEntries = config.cache.semantic.maxEntries;
+  // Every context-free miss stores its prompt; beyond the bound the oldest are evicted, and a
+  // later wording of theirs (or a verbatim repeat the exact cache does not hold) finds nothing.
+  const evictedNote =
+    semanticOn && run.storedAnswers > maxEntries
+      ? ` Entries: the semantic cache keeps the newest ${int(maxEntries)} per scope (SEMANTIC_CACHE_MAX_ENTRIES) of the ${int(run.storedAnswers)} answers this run stored, so a new wording of an evicted entry is a miss, and so is a verbatim repeat of a wording that was itself served by the semantic cache (a semantic hit is not written to the exact cache, as in the worker).`
+      : '';
   const notes: string[] = [];
   const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
   if (!comparison.met) {
@@ -242,7 +249,7 @@ function report(
       reasons.push(
         `${int(run.crossContextHits)} cross-context hits were served (${examples}).${
           semanticOnly
-            ? ` All came from the semantic cache, none from a follow-up: near-duplicate questions (a word or two added or swapped) score as high as a paraphrase with a filler under the simulator's bag-of-words embeddings, and this trace's closest ones (up to ${fmt(run.maxCrossContextSimilarity, 3)}) went past the threshold tuned on the held-out pairs, whose closest wrong pair scored ${fmt(calibration.worstWrong?.similarity ?? Number.NaN, 3)}: a threshold with no wrong hit on one sample does not bound the next sample's tail. The exact cache alone (semantic off, the worker's default), run on the same trace, served ${fmt(exactAloneHits / Math.max(1, o.hits), 3)}× the oracle with ${int(exactOnly.crossContextHits)} cross-context hits.`
+            ? ` All came from the semantic cache, none from a follow-up (similarity up to ${fmt(run.maxCrossContextSimilarity, 3)}): each passed both the threshold and the guard, so the two prompts have the same numbers and content words in order and differ only in words the guard takes for fillers; the examples show which. The exact cache alone (semantic off, the worker's default), run on the same trace, served ${fmt(exactAloneHits / Math.max(1, o.hits), 3)}× the oracle with ${int(exactOnly.crossContextHits)} cross-context hits.`
             : ''
         }`,
       );
@@ -251,13 +258,15 @@ function report(
       const v = run.hitsByVerdict;
       const served = (k: keyof typeof v) => v[k].exact + v[k].semantic;
       reasons.push(
-        `The hit ratio is ${fmt(comparison.ratio, 3)}× the oracle. Of the oracle's ${int(o.hits)} possible hits, Parley served ${int(served('exact'))} of the ${int(o.exactHits)} verbatim repeats, ${int(served('filler'))} of the ${int(o.fillerHits)} repeats with fillers added or dropped, and ${int(served('rephrased'))} of the ${int(o.rephrasedHits)} rephrasings. The simulator's embeddings hash words, so a rephrasing shares few features with the stored wording and scores below any threshold that keeps wrong hits out (${int(run.nearMissesPossible)} lookups that could have hit were near misses just under ${fmt(threshold ?? Number.NaN, 3)}; on the held-out pairs the closest wrong pair scored ${fmt(calibration.worstWrong?.similarity ?? Number.NaN, 3)}).`,
+        `The hit ratio is ${fmt(comparison.ratio, 3)}× the oracle. Of the oracle's ${int(o.hits)} possible hits, Parley served ${int(served('exact'))} of the ${int(o.exactHits)} verbatim repeats, ${int(served('filler'))} of the ${int(o.fillerHits)} repeats with fillers added or dropped, and ${int(served('rephrased'))} of the ${int(o.rephrasedHits)} rephrasings. The semantic cache serves a new wording only when it has the content words of a stored one, and refuses a rephrasing with other words ("why is X important" for "why does X matter") by design, because one other word as often makes another question ("… negotiation for kids" and "… salary negotiation for kids" scored 0.952 under the simulator's embeddings) and the guard cannot tell a synonym from a different word.${evictedNote}`,
       );
     }
     notes.push(`**Target missed:** ${reasons.join(' ')}`);
   }
   notes.push(
-    `Threshold: ${threshold === null ? 'none qualifies, so the semantic cache was turned off for the run' : fmt(threshold, 4)}, the lowest with no wrong hit among ${int(calibration.pairs)} labelled pairs of a held-out trace (seed ${heldOut.seed}, ${int(heldOut.messages)} messages): each new context-free prompt with the best candidate the semantic cache returned for it (same intent: right; otherwise: wrong). ${calibration.worstWrong ? `The most similar wrong pair: "${oneLine(calibration.worstWrong.prompt)}" vs "${oneLine(calibration.worstWrong.matchedPrompt)}" (${fmt(calibration.worstWrong.similarity, 3)}).` : ''}`,
+    `Threshold: ${threshold === null ? 'none qualifies, so the semantic cache was turned off for the run' : fmt(threshold, 4)}, the lowest with no wrong hit among ${int(calibration.pairs)} labelled pairs of a held-out trace (seed ${heldOut.seed}, ${int(heldOut.messages)} messages): each new context-free prompt with the best candidate the semantic cache returned for it (same intent: right; otherwise: wrong). ${calibration.worstWrong ? `The most similar wrong pair: "${oneLine(calibration.worstWrong.prompt)}" vs "${oneLine(calibration.worstWrong.matchedPrompt)}" (${fmt(calibration.worstWrong.similarity, 3)}).` : `No pair was wrong, so the threshold is the lowest right pair's similarity (shadow lookups return candidates from ${fmt(SHADOW_THRESHOLD, 2)} up).`}`,
+    `Guard: a semantic candidate counts only with the query's numbers and content words, in order; a question with a word added, dropped or swapped ("… salary negotiation for kids" for "… negotiation for kids", 0.952 under the simulator's embeddings) is refused whatever its similarity. The threshold then only judges wordings of the same words: ${int(calibration.pairs - calibration.rightPairs)} of the ${int(calibration.pairs)} held-out pairs that passed the guard were wrong. A rephrasing with other words is never served: the ${int(run.hitsByVerdict.rephrased.semantic)} rephrasings served (of ${int(o.rephrasedHits)}) only changed the frame (such as "what's X", "tell me what X is", "what exactly is X").`,
+    ...(comparison.met && evictedNote ? [evictedNote.trim()] : []),
     'A conversation opens with an empty history (a first message, `/reset`, or a chat idle past HISTORY_TTL_SECONDS), so its first turn is context-free; every later turn has history and is never looked up, as in the worker. The oracle, too, counts only context-free messages.',
     'Tokens: the simulator tokenizer (4 characters per token) over system prompt + message, and the canonical answer (60–400 tokens per intent); follow-ups are counted without their history, so real savings in tokens are a larger share of a smaller total.',
     `"Shared in flight": misses answered by an identical prompt's LLM call already running (single-flight); not cache hits, but no LLM call either.`,
@@ -417,6 +426,7 @@ function report(
             'near misses',
             'near misses where a hit was possible',
             'errors',
+            'answers stored',
             'max entries',
           ],
           rows: [
@@ -428,7 +438,8 @@ function report(
               int(run.nearMisses),
               int(run.nearMissesPossible),
               int(run.semanticErrors),
-              int(config.cache.semantic.maxEntries),
+              int(run.storedAnswers),
+              int(maxEntries),
             ],
           ],
         },

@@ -16,11 +16,13 @@ import { canonicalAnswer, intentOfAnswer } from './answers';
  * held-out trace (another seed): every context-free prompt not already seen verbatim (the exact
  * cache answers those) is looked up with a threshold low enough to always return the best stored
  * candidate, which is labelled right or wrong by the trace's ground truth (same intent or not),
- * and then stored. `tuneThreshold` picks the lowest threshold with no wrong hit among those pairs.
+ * and then stored. Candidates pass the cache's guard (same numbers and content words) first, so
+ * the pairs are the hits it could serve. `tuneThreshold` picks the lowest threshold with no
+ * wrong hit among those pairs.
  */
 
 /** Low enough that a lookup returns its best candidate: the pair to label. */
-const SHADOW_THRESHOLD = 0.5;
+export const SHADOW_THRESHOLD = 0.5;
 const CHUNK = 64;
 
 export interface CalibrationOptions {

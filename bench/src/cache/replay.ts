@@ -55,6 +55,8 @@ export interface ReplayStats {
   /** Near misses on a message whose intent had been answered before (a hit a correct cache could give). */
   nearMissesPossible: number;
   semanticErrors: number;
+  /** Context-free messages answered by the LLM: each stores its answer in both caches. */
+  storedAnswers: number;
   /** Lowest similarity among the semantic hits (NaN without any). */
   minHitSimilarity: number;
   /** Cache lookup time per cacheable message, ms (a bounded sample). */
@@ -94,6 +96,7 @@ export async function replayTrace(
     nearMisses: 0,
     nearMissesPossible: 0,
     semanticErrors: 0,
+    storedAnswers: 0,
     minHitSimilarity: Number.NaN,
     lookupMs: [],
   };
@@ -131,6 +134,7 @@ export async function replayTrace(
       } else if (semantic.kind === 'error') stats.semanticErrors++;
     }
     if (decision.kind === 'llm') {
+      if (historyLength === 0) stats.storedAnswers++;
       if (decision.shared) {
         stats.sharedInFlight++;
         stats.tokensSaved += callCost;
