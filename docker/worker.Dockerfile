@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # Worker image. Build from the repository root:
-#   docker build -f docker/gateway.Dockerfile -t parley/worker:0.1.0 .
+#   docker build -f docker/worker.Dockerfile -t parley/worker:0.1.0 .
 # The runtime stage holds Node, the built worker and its production dependencies only
 # (`pnpm deploy` prunes the workspace), runs as uid 1000 and writes nothing to its filesystem, so
 # it runs with readOnlyRootFilesystem.

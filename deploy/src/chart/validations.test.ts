@@ -83,6 +83,11 @@ describe('the validations template', () => {
       /worker.pdb.minAvailable \(2\) is not below worker.replicas \(2\)/,
     ],
     [
+      'the admin server without a password',
+      { admin: { enabled: true } },
+      /admin.enabled needs a password: set secrets.adminPassword/,
+    ],
+    [
       'stand-ins and an explicit Bot API root',
       { standIns: { enabled: true }, config: { TELEGRAM_API_ROOT: 'http://elsewhere:8081' } },
       /config.TELEGRAM_API_ROOT is set too/,

@@ -10,6 +10,7 @@ const images = [
   { file: 'worker.Dockerfile', pkg: 'apps/worker', name: '@parley/worker', port: 9464 },
   { file: 'tg-emulator.Dockerfile', pkg: 'packages/tg-emulator', name: '@parley/tg-emulator', port: 8081 },
   { file: 'llm-sim.Dockerfile', pkg: 'packages/llm-sim', name: '@parley/llm-sim', port: 8082 },
+  { file: 'admin.Dockerfile', pkg: 'apps/admin', name: '@parley/admin', port: 9470 },
 ];
 
 const rootPackage = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
@@ -117,4 +118,5 @@ it('images and chart agree on ports', () => {
     images[2]?.port,
     images[3]?.port,
   ]);
+  expect(values.admin.port).toBe(images[4]?.port);
 });
