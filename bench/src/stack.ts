@@ -162,6 +162,8 @@ export class ParleyApps {
         LLM_MAX_RETRIES: '0',
         COALESCE_WINDOW_MS: '0',
         CACHE_ENABLED: 'false',
+        // Like the baselines, one sendMessage per answer: no drafts while the answer streams.
+        STREAMING_ENABLED: 'false',
         TELEGRAM_GLOBAL_PER_SECOND: '1000',
         TELEGRAM_CHAT_PER_SECOND: '30',
         TELEGRAM_CHAT_BURST: '30',
