@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '@parley/redis';
 import autocannon from 'autocannon';
@@ -8,6 +9,7 @@ import type { BenchmarkResult } from '../report/types';
 import { newSecret, startRedis, WEBHOOK_PATH } from '../stack';
 import { fmt } from '../stats';
 import { compare, failed } from './common';
+import { type CpuRow, cpuBetween, sampleCpu } from './process-cpu';
 
 /**
  * ingest: how fast the gateway acknowledges webhook updates, against a bare node:http server
@@ -116,7 +118,9 @@ export async function runIngest(ctx: BenchContext): Promise<BenchmarkResult> {
     const rawUrl = `http://127.0.0.1:${rawPort}${WEBHOOK_PATH}`;
     ctx.progress.update(0.1, 'ingest: baseline (raw node:http) under autocannon');
     await runLoad(rawUrl, secret, { ...settings, durationS: warmupS });
+    const rawCpuBefore = sampleCpu();
     const baseline = await runLoad(rawUrl, secret, settings);
+    const rawCpu = cpuBetween(rawCpuBefore, sampleCpu());
     await raw.stop();
 
     ctx.progress.update(0.5, 'ingest: starting the gateway');
@@ -143,7 +147,9 @@ export async function runIngest(ctx: BenchContext): Promise<BenchmarkResult> {
     const gatewayUrl = `http://127.0.0.1:${gatewayPort}${WEBHOOK_PATH}`;
     ctx.progress.update(0.55, 'ingest: gateway under autocannon');
     await runLoad(gatewayUrl, secret, { ...settings, durationS: warmupS });
+    const gatewayCpuBefore = sampleCpu();
     const subject = await runLoad(gatewayUrl, secret, settings);
+    const gatewayCpu = cpuBetween(gatewayCpuBefore, sampleCpu());
     await gateway.stop();
     ctx.progress.update(0.95, 'ingest: deleting the backlog');
     const deleted = await deletePrefix(redis.url, keyPrefix);
@@ -161,6 +167,29 @@ export async function runIngest(ctx: BenchContext): Promise<BenchmarkResult> {
       `autocannon: ${settings.connections} connections, pipelining ${settings.pipelining}, ${settings.durationS} s per side after a ${warmupS} s warm-up; autocannon runs in the benchmark process on the same machine.`,
       `${deleted} Redis keys of the accumulated backlog were deleted afterwards.`,
     ];
+    // Why the ratio is what it is: CPU per request of every process on each side. On a machine
+    // whose cores are all busy, requests per second is about cores / CPU seconds per request.
+    const perRequestUs = (rows: CpuRow[], requests: number) =>
+      new Map(rows.map((r) => [r.label, (r.cpuSeconds * 1e6) / Math.max(1, requests)]));
+    const rawUs = perRequestUs(rawCpu, baseline.total);
+    const gatewayUs = perRequestUs(gatewayCpu, subject.total);
+    const labels = [...new Set([...rawUs.keys(), ...gatewayUs.keys()])];
+    const sum = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
+    const cpuRows = labels.map((label) => [
+      label,
+      rawUs.has(label) ? fmt(rawUs.get(label) ?? 0, 1) : '–',
+      gatewayUs.has(label) ? fmt(gatewayUs.get(label) ?? 0, 1) : '–',
+    ]);
+    cpuRows.push(['**total**', fmt(sum(rawUs), 1), fmt(sum(gatewayUs), 1)]);
+    const serverUs = (m: Map<string, number>, names: string[]) =>
+      names.reduce((a, n) => a + (m.get(n) ?? 0), 0);
+    const rawServer = serverUs(rawUs, ['raw node:http server']);
+    const parleyServer = serverUs(gatewayUs, ['gateway', 'redis-server']);
+    if (sum(rawUs) > 0 && sum(gatewayUs) > 0) {
+      notes.push(
+        `Measured cause: per request the raw server used ${fmt(rawServer, 1)} µs of CPU, the gateway and redis-server together ${fmt(parleyServer, 1)} µs (parse and validate the update, the inbox script, the lane-armed marker, for a chat's first update BullMQ's add, and the Redis round trip). With the load generator on the same ${availableParallelism()} cores, the whole machine spent ${fmt(sum(rawUs), 1)} µs per raw request and ${fmt(sum(gatewayUs), 1)} µs per gateway request: the CPU ratio ${fmt(sum(rawUs) / sum(gatewayUs), 2)} predicts the throughput ratio.`,
+      );
+    }
     if (subject.non2xx > 0 || subject.errors > 0) {
       notes.push(
         `The gateway answered ${subject.non2xx} requests with a non-2xx status and ${subject.errors} failed: its req/s includes them.`,
@@ -187,6 +216,10 @@ export async function runIngest(ctx: BenchContext): Promise<BenchmarkResult> {
             columns: ['server', 'req/s', 'p50 ms', 'p99 ms', 'requests', 'non-2xx', 'errors'],
             rows: [row('raw node:http (baseline)', baseline), row('Parley gateway', subject)],
           },
+        },
+        {
+          caption: 'CPU per request, µs (from /proc/<pid>/stat of each process over the measured interval)',
+          table: { columns: ['process', 'raw node:http side', 'gateway side'], rows: cpuRows },
         },
       ],
       plot: {
