@@ -61,6 +61,7 @@ export {
 export {
   type CacheScope,
   createSemanticCache,
+  dot as unitVectorDot,
   type LabelledPair,
   type SemanticCache,
   type SemanticCacheEvent,
@@ -70,5 +71,6 @@ export {
   scopeHash,
   semanticScopeKeys,
   type ThresholdChoice,
+  toUnitVector,
   tuneThreshold,
 } from './semantic';

@@ -7,3 +7,4 @@ export {
   type SemanticLookup,
 } from './semantic-cache';
 export { type LabelledPair, type ThresholdChoice, tuneThreshold } from './tune-threshold';
+export { dot, toUnitVector } from './vectors';
