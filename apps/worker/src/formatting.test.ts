@@ -1,74 +1,30 @@
-import { loadWorkerConfig } from '@parley/config';
-import { createKeyspace, queues, type UpdateJob } from '@parley/contracts';
-import { acceptUpdate, createInbox } from '@parley/lanes';
-import { type LlmSim, startLlmSim } from '@parley/llm-sim';
-import { createLogger } from '@parley/logging';
-import {
-  createTestRedis,
-  deleteKeysWithPrefix,
-  sleep,
-  testRedisUrl,
-  uniquePrefix,
-  waitFor,
-} from '@parley/testing';
-import { type Emulator, startEmulator } from '@parley/tg-emulator';
-import { Queue } from 'bullmq';
-import { type RunningWorker, startWorker } from './worker';
+import { sleep, waitFor } from '@parley/testing';
+import type { Emulator } from '@parley/tg-emulator';
+import { startWorkerHarness, type WorkerHarness } from './testing/worker-harness';
 
 const TOKEN = '1000000003:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
-const logger = createLogger({ name: 'formatting-test', level: 'silent' });
 
 describe('replies formatted as Telegram entities', () => {
-  const redis = createTestRedis();
-  const prefix = uniquePrefix('worker-format');
-  const keys = createKeyspace(prefix);
-  const inbox = createInbox(redis, keys);
+  let h: WorkerHarness;
   let emulator: Emulator;
-  let sim: LlmSim;
-  let worker: RunningWorker;
-  let queue: Queue;
   let nextChatId = 7000;
 
   beforeAll(async () => {
-    emulator = await startEmulator({ tokens: [TOKEN] });
-    sim = await startLlmSim({ ttftMs: 0, tokensPerSecond: 0 });
-    const config = loadWorkerConfig({
-      REDIS_URL: testRedisUrl(),
-      REDIS_KEY_PREFIX: prefix,
-      TELEGRAM_BOT_TOKEN: TOKEN,
-      TELEGRAM_API_ROOT: emulator.url,
-      OPENAI_BASE_URL: sim.baseURL,
-      LLM_MODEL: 'parley-sim-1',
-      LLM_MAX_TOKENS: '4000',
-      METRICS_PORT: '0',
-      METRICS_HOST: '127.0.0.1',
-      SHUTDOWN_GRACE_MS: '2000',
-      COALESCE_WINDOW_MS: '0',
+    h = await startWorkerHarness({
+      token: TOKEN,
+      name: 'worker-format',
+      sim: { ttftMs: 0, tokensPerSecond: 0 },
+      env: { LLM_MAX_TOKENS: '4000', SHUTDOWN_GRACE_MS: '2000' },
     });
-    worker = await startWorker(config, logger);
-    queue = new Queue(queues.updates.name, { connection: redis, prefix });
+    ({ emulator } = h);
   });
 
-  afterAll(async () => {
-    await worker.close();
-    await queue.close();
-    await emulator.close();
-    await sim.close();
-    await deleteKeysWithPrefix(redis, prefix);
-    await redis.quit();
-  });
+  afterAll(() => h.close());
 
   afterEach(() => emulator.clearFaults());
 
-  async function userSays(text: string, chatId: number) {
-    const update = emulator.sendUserMessage({ text, chatId, userId: chatId });
-    const payload: UpdateJob = {
-      botId: 'default',
-      update: update as UpdateJob['update'],
-      receivedAt: Date.now(),
-    };
-    await acceptUpdate({ redis, keys, inbox, updatesQueue: queue }, payload);
-  }
+  const userSays = (text: string, chatId: number) => h.userSays(text, chatId, chatId);
+
   const replies = (chatId: number) => emulator.botMessages(chatId);
 
   it('sends LLM Markdown as text with entities, markers removed', async () => {

@@ -1,68 +1,32 @@
-import { loadWorkerConfig } from '@parley/config';
-import { createKeyspace, queues, type UpdateJob } from '@parley/contracts';
-import { acceptUpdate, createInbox } from '@parley/lanes';
-import { type LlmSim, startLlmSim } from '@parley/llm-sim';
-import { createLogger } from '@parley/logging';
-import { createTestRedis, deleteKeysWithPrefix, testRedisUrl, uniquePrefix, waitFor } from '@parley/testing';
-import { type Emulator, startEmulator } from '@parley/tg-emulator';
-import { Queue } from 'bullmq';
-import { type RunningWorker, startWorker } from './worker';
+import type { LlmSim } from '@parley/llm-sim';
+import { waitFor } from '@parley/testing';
+import type { Emulator } from '@parley/tg-emulator';
+import { startWorkerHarness, type WorkerHarness } from './testing/worker-harness';
+import type { RunningWorker } from './worker';
 
 const TOKEN = '1000000004:DDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDD';
 
 /** The semantic cache, turned on: paraphrased first turns are answered without the LLM. */
 describe('worker with the semantic cache on', () => {
-  const redis = createTestRedis();
-  const prefix = uniquePrefix('sem');
-  const keys = createKeyspace(prefix);
-  const inbox = createInbox(redis, keys);
+  let h: WorkerHarness;
   let emulator: Emulator;
   let sim: LlmSim;
   let worker: RunningWorker;
-  let queue: Queue;
 
   beforeAll(async () => {
-    emulator = await startEmulator({ tokens: [TOKEN] });
-    sim = await startLlmSim({
-      ttftMs: 0,
-      tokensPerSecond: 0,
-      models: ['parley-sim-1', 'text-embedding-3-small'],
+    h = await startWorkerHarness({
+      token: TOKEN,
+      name: 'sem',
+      sim: { ttftMs: 0, tokensPerSecond: 0, models: ['parley-sim-1', 'text-embedding-3-small'] },
+      env: { LLM_MAX_RETRIES: '0', SEMANTIC_CACHE_ENABLED: 'true', SEMANTIC_CACHE_THRESHOLD: '0.8' },
     });
-    const config = loadWorkerConfig({
-      REDIS_URL: testRedisUrl(),
-      REDIS_KEY_PREFIX: prefix,
-      TELEGRAM_BOT_TOKEN: TOKEN,
-      TELEGRAM_API_ROOT: emulator.url,
-      OPENAI_BASE_URL: sim.baseURL,
-      LLM_MODEL: 'parley-sim-1',
-      LLM_MAX_RETRIES: '0',
-      METRICS_PORT: '0',
-      METRICS_HOST: '127.0.0.1',
-      COALESCE_WINDOW_MS: '0',
-      SEMANTIC_CACHE_ENABLED: 'true',
-      SEMANTIC_CACHE_THRESHOLD: '0.8',
-    });
-    worker = await startWorker(config, createLogger({ name: 't', level: 'silent' }));
-    queue = new Queue(queues.updates.name, { connection: redis, prefix });
-  });
-  afterAll(async () => {
-    await worker.close();
-    await queue.close();
-    await emulator.close();
-    await sim.close();
-    await deleteKeysWithPrefix(redis, prefix);
-    await redis.quit();
+    ({ emulator, sim, worker } = h);
   });
 
-  const userSays = async (text: string, chatId: number) => {
-    const update = emulator.sendUserMessage({ text, chatId });
-    const payload: UpdateJob = {
-      botId: 'default',
-      update: update as UpdateJob['update'],
-      receivedAt: Date.now(),
-    };
-    await acceptUpdate({ redis, keys, inbox, updatesQueue: queue }, payload);
-  };
+  afterAll(() => h.close());
+
+  const userSays = (text: string, chatId: number) => h.userSays(text, chatId);
+
   const replies = (chatId: number) => emulator.botMessages(chatId).map((m) => m.text);
   const chatRequests = () => sim.stats().byPath.chat.requests;
 

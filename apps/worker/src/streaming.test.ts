@@ -1,82 +1,45 @@
-import { loadWorkerConfig } from '@parley/config';
-import { createKeyspace, queues, type UpdateJob } from '@parley/contracts';
-import { acceptUpdate, createInbox } from '@parley/lanes';
-import { type LlmSim, startLlmSim } from '@parley/llm-sim';
-import { createLogger } from '@parley/logging';
+import type { LlmSim } from '@parley/llm-sim';
 import { deriveCanary } from '@parley/safety';
-import {
-  createTestRedis,
-  deleteKeysWithPrefix,
-  sleep,
-  testRedisUrl,
-  uniquePrefix,
-  waitFor,
-} from '@parley/testing';
-import { type Emulator, startEmulator } from '@parley/tg-emulator';
-import { Queue } from 'bullmq';
-import { type RunningWorker, startWorker } from './worker';
+import { sleep, waitFor } from '@parley/testing';
+import type { Emulator } from '@parley/tg-emulator';
+import { startWorkerHarness, type WorkerHarness } from './testing/worker-harness';
+import type { RunningWorker } from './worker';
 
 const TOKEN = '1000000004:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
 const INTERVAL_MS = 300;
-const logger = createLogger({ name: 'streaming-test', level: 'silent' });
 
 describe('streamed answers in private chats', () => {
-  const redis = createTestRedis();
-  const prefix = uniquePrefix('worker-stream');
-  const keys = createKeyspace(prefix);
-  const inbox = createInbox(redis, keys);
+  let h: WorkerHarness;
   let emulator: Emulator;
   let sim: LlmSim;
   let worker: RunningWorker;
-  let queue: Queue;
   let nextChatId = 8000;
 
   beforeAll(async () => {
-    emulator = await startEmulator({ tokens: [TOKEN] });
-    // About 2 s for an 80-token answer: several drafts at INTERVAL_MS.
-    sim = await startLlmSim({ ttftMs: 0, tokensPerSecond: 40 });
-    const config = loadWorkerConfig({
-      REDIS_URL: testRedisUrl(),
-      REDIS_KEY_PREFIX: prefix,
-      TELEGRAM_BOT_TOKEN: TOKEN,
-      TELEGRAM_API_ROOT: emulator.url,
-      OPENAI_BASE_URL: sim.baseURL,
-      LLM_MODEL: 'parley-sim-1',
-      LLM_MAX_TOKENS: '4000',
-      LLM_TIMEOUT_MS: '20000',
-      METRICS_PORT: '0',
-      METRICS_HOST: '127.0.0.1',
-      SHUTDOWN_GRACE_MS: '2000',
-      COALESCE_WINDOW_MS: '0',
-      STREAM_DRAFT_INTERVAL_MS: String(INTERVAL_MS),
+    h = await startWorkerHarness({
+      token: TOKEN,
+      name: 'worker-stream',
+      // About 2 s for an 80-token answer: several drafts at INTERVAL_MS.
+      sim: { ttftMs: 0, tokensPerSecond: 40 },
+      env: {
+        LLM_MAX_TOKENS: '4000',
+        LLM_TIMEOUT_MS: '20000',
+        SHUTDOWN_GRACE_MS: '2000',
+        STREAM_DRAFT_INTERVAL_MS: String(INTERVAL_MS),
+      },
     });
-    worker = await startWorker(config, logger);
-    queue = new Queue(queues.updates.name, { connection: redis, prefix });
+    ({ emulator, sim, worker } = h);
   });
 
-  afterAll(async () => {
-    await worker.close();
-    await queue.close();
-    await emulator.close();
-    await sim.close();
-    await deleteKeysWithPrefix(redis, prefix);
-    await redis.quit();
-  });
+  afterAll(() => h.close());
 
   afterEach(() => {
     emulator.clearFaults();
     sim.configure({ leakSystemPrompt: false });
   });
 
-  async function userSays(text: string, chatId: number) {
-    const update = emulator.sendUserMessage({ text, chatId, userId: chatId });
-    const payload: UpdateJob = {
-      botId: 'default',
-      update: update as UpdateJob['update'],
-      receivedAt: Date.now(),
-    };
-    await acceptUpdate({ redis, keys, inbox, updatesQueue: queue }, payload);
-  }
+  const userSays = (text: string, chatId: number) => h.userSays(text, chatId, chatId);
+
   const replies = (chatId: number) => emulator.botMessages(chatId);
   const drafts = (chatId: number) =>
     emulator.calls({ method: 'sendMessageDraft', chatId }).filter((c) => c.ok && !c.injected);
